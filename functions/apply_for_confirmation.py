@@ -1,0 +1,18 @@
+"""ApplyForConfirmation: the parties' joint application for judicial confirmation."""
+
+from daojiao.domain import steps
+from daojiao.lambda_support import logger, platform, start
+
+
+@logger.inject_lambda_context
+def handler(event, context):
+    case_id = start(event, "ApplyForConfirmation")
+    app = platform()
+    courts = app.roster_data["courts"]
+
+    def release(case, new):
+        return [app.store.load_change(case.mediator_id, -1)] if new and case.mediator_id else []
+
+    case = app.run_step(case_id, lambda c: [steps.apply_for_confirmation(c, courts)]
+                        if c.status == "agreement_signed" else [], extra=release)
+    return {"court_id": case.court_id}

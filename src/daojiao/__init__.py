@@ -1,0 +1,1 @@
+"""Road-traffic accident compensation disputes, from filing to settlement or litigation."""

@@ -1,0 +1,158 @@
+"""The human decisions of a case, each checked against the rules before it becomes an event."""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from daojiao.domain.access import Principal, actor_of, party_ids_of, require_view
+from daojiao.domain.case import WITHDRAWABLE, Case
+from daojiao.domain.errors import AlreadyDone, DomainError, NotAllowed, WrongStage
+
+NewEvent = tuple[str, dict[str, Any]]  # (type, data)
+
+
+def _stage(case: Case, *statuses: str) -> None:
+    if case.status not in statuses:
+        raise WrongStage(f"the case is {case.status}; this needs it to be {' or '.join(statuses)}")
+
+
+def _mediator(principal: Principal, case: Case) -> None:
+    if principal.role != "mediator" or case.mediator_id != principal.key:
+        raise NotAllowed("only the case's mediator may do this")
+
+
+def _court(principal: Principal, case: Case) -> None:
+    if principal.role != "court" or case.court_id != principal.key:
+        raise NotAllowed("only the court this case is addressed to may do this")
+
+
+def mediator_answer(principal: Principal, case: Case, accept: bool, reason: str = "") -> NewEvent:
+    _mediator(principal, case)
+    _stage(case, "mediator_assigned")
+    if accept:
+        return "MediatorAccepted", {"mediator_id": principal.key}
+    return "MediatorDeclined", {"mediator_id": principal.key, "reason": reason[:500]}
+
+
+def _money(value: Any, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise DomainError("an amount in yuan, e.g. 1234.50", field) from None
+    if amount < 0:
+        raise DomainError("an amount cannot be negative", field)
+    return amount
+
+
+def record_proposal(principal: Principal, case: Case, payments: dict[str, Any],
+                    note: str = "") -> NewEvent:
+    """The mediator's proposal (调解方案): who pays how much, by payer key.
+
+    Payer keys are those of the assessment (`A/compulsory`, `A/commercial`, `A/party`).
+    """
+    _mediator(principal, case)
+    _stage(case, "mediating")
+    known = {row["payer"] for row in (case.assessment or {}).get("payers", [])}
+    lines = []
+    for payer, value in payments.items():
+        if known and payer not in known:
+            raise DomainError(f"{payer} is not a payer of this case", f"payments.{payer}")
+        amount = _money(value, f"payments.{payer}")
+        if amount:
+            lines.append({"payer": payer, "amount": str(amount)})
+    if not lines:
+        raise DomainError("a proposal names at least one payment", "payments")
+    total = sum(Decimal(line["amount"]) for line in lines)
+    return "ProposalRecorded", {"payments": lines, "total": str(total), "note": note[:2000]}
+
+
+def mediation_failed(principal: Principal, case: Case, reason: str) -> NewEvent:
+    _mediator(principal, case)
+    _stage(case, "mediating")
+    if not reason.strip():
+        raise DomainError("say why mediation failed", "reason")
+    return "MediationFailed", {"reason": reason.strip()[:500]}
+
+
+def answer_proposal(principal: Principal, case: Case, accept: bool, reason: str = "") -> NewEvent:
+    require_view(principal, case)
+    _stage(case, "proposal_made")
+    if principal.role not in ("party", "insurer"):
+        raise NotAllowed("only parties and insurers answer a proposal")
+    actor = actor_of(principal, case)
+    if actor not in case.answerers:
+        raise NotAllowed("you are not asked to answer this proposal")
+    if actor in case.answers:
+        raise AlreadyDone("you have already answered this proposal")
+    return "ProposalAnswered", {"actor": actor, "accepted": accept, "reason": reason[:500]}
+
+
+def sign_agreement(principal: Principal, case: Case) -> NewEvent:
+    require_view(principal, case)
+    _stage(case, "agreement_drafted")
+    unsigned = [pid for pid in party_ids_of(principal, case) if pid not in case.signatures]
+    if not party_ids_of(principal, case):
+        raise NotAllowed("only the parties sign the agreement")
+    if not unsigned:
+        raise AlreadyDone("you have already signed the agreement")
+    return "AgreementSigned", {"party_id": unsigned[0]}
+
+
+def consent_to_service(principal: Principal, case: Case) -> NewEvent:
+    ids = party_ids_of(principal, case)
+    if not ids:
+        raise NotAllowed("only a party consents to electronic service")
+    missing = [pid for pid in ids if pid not in case.consents]
+    if not missing:
+        raise AlreadyDone("you have already consented to electronic service")
+    return "ElectronicServiceConsented", {"party_id": missing[0]}
+
+
+def court_decide(principal: Principal, case: Case, confirm: bool, reason: str = "") -> NewEvent:
+    _court(principal, case)
+    _stage(case, "confirmation_applied")
+    if not confirm and not reason.strip():
+        raise DomainError("a refusal states its reason", "reason")
+    return "ConfirmationDecided", {"confirmed": confirm, "reason": reason.strip()[:1000]}
+
+
+def docket(principal: Principal, case: Case, docket_no: str) -> NewEvent:
+    _court(principal, case)
+    _stage(case, "transferred")
+    docket_no = docket_no.strip()
+    if not 4 <= len(docket_no) <= 64:
+        raise DomainError("a docket number such as (2026)粤0106民初1234号", "docket_no")
+    return "Docketed", {"docket_no": docket_no}
+
+
+def withdraw(principal: Principal, case: Case, reason: str = "") -> NewEvent:
+    """The claimant withdraws (撤回) before the court has decided on confirmation."""
+    claimant = case.filing.get("claimant_party_id")
+    if claimant not in party_ids_of(principal, case):
+        raise NotAllowed("only the claimant may withdraw the case")
+    if case.status not in WITHDRAWABLE:
+        raise WrongStage("a case can be withdrawn only before the court decides")
+    return "Withdrawn", {"reason": reason.strip()[:500] or "withdrawn by the claimant"}
+
+
+def outcome_for(kind: str, case: Case) -> str | None:
+    """The outcome to hand back to a waiting workflow step, once the decision is complete."""
+    status = case.status
+    if kind == "mediator_acceptance":
+        if status == "mediating":
+            return "accepted"
+        if status == "assessed" and case.declined_mediators:
+            return "declined"
+    elif kind == "mediation":
+        if status == "proposal_made":
+            return "proposed"
+        if status == "mediation_failed":
+            return "failed"
+    elif kind == "answers":
+        return case.decision_outcome("answers")
+    elif kind == "signatures":
+        return "signed" if status == "agreement_signed" else None
+    elif kind == "court_decision" and case.confirmation and "confirmed" in case.confirmation:
+        return "confirmed" if case.confirmation["confirmed"] else "refused"
+    elif kind == "docket" and case.docket_no:
+        return "docketed"
+    return None

@@ -1,0 +1,23 @@
+"""Reference data every installation starts with: the mediator roster and, for the local
+product only, the demo sign-in accounts and sample standards."""
+
+from daojiao.adapters.gateways import reference
+
+
+def seed_reference_data(store, demo_accounts: bool = True) -> None:
+    """Idempotent: the roster keeps each mediator's current load."""
+    for mediator in reference("roster.json")["mediators"]:
+        store.put_mediator(mediator)
+    if demo_accounts:
+        from daojiao.web_support import hash_password
+
+        accounts = reference("accounts.json")
+        for account in accounts["accounts"]:
+            if store.account(account["username"]) is None:
+                store.put_account({**account,
+                                   "password_hash": hash_password(accounts["password"])})
+
+
+def demo_accounts() -> list[dict[str, str]]:
+    data = reference("accounts.json")
+    return [{**a, "password": data["password"]} for a in data["accounts"]]
