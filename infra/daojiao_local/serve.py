@@ -44,6 +44,19 @@ def load_web_app():
     return module.app
 
 
+def seed_demo_standards(platform) -> None:
+    """The local demo's standards: published figures plus sample wage and meal figures, kept
+    apart from the shipped data so that nothing official is guessed."""
+    from daojiao.cli_calc import _parse_standards
+
+    catalog = platform.standards()
+    for standard in _parse_standards(json.loads(
+            (REPO / "infra" / "seed" / "standards-demo.json").read_text("utf-8"))):
+        if catalog.get(standard.region, standard.year) is None or (
+                catalog.get(standard.region, standard.year).figure("meal_allowance") is None):
+            catalog.put(standard)
+
+
 @dataclass
 class LocalProduct:
     """A running local product; `url` is where to open it."""
@@ -68,6 +81,7 @@ class LocalProduct:
         lambda_support.platform.cache_clear()
         self.platform = Platform(deployment.table_name, deployment.state_machine_arn)
         seed_reference_data(self.platform.store)
+        seed_demo_standards(self.platform)
         self.resumed = self.platform.resume_lost_cases()
         self.web = create_local_server(load_web_app(), Config(), self.host, self.port)
         self.thread = threading.Thread(target=self.web.serve_forever, daemon=True)
