@@ -68,7 +68,7 @@ class LocalProduct:
     dynamodb_port: int | None = None
 
     def start(self) -> LocalProduct:
-        from daojiao import lambda_support
+        from daojiao import lambda_support, web_support
         from daojiao.platform import Platform
         from daojiao.seed import seed_reference_data
 
@@ -79,6 +79,7 @@ class LocalProduct:
         self.cloud.start_server(free_port(), dynamodb_endpoint=self.dynamodb.endpoint)
         deployment = self.cloud.deploy()
         lambda_support.platform.cache_clear()
+        web_support.platform.cache_clear()
         self.platform = Platform(deployment.table_name, deployment.state_machine_arn)
         seed_reference_data(self.platform.store)
         seed_demo_standards(self.platform)
