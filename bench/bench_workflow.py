@@ -18,13 +18,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from daojiao import lambda_support  # noqa: E402
-from daojiao.domain import decisions  # noqa: E402
-from daojiao.domain.access import Principal  # noqa: E402
-from daojiao.platform import Platform  # noqa: E402
-from daojiao.seed import seed_reference_data  # noqa: E402
-from daojiao_local.cloud import LocalCloud  # noqa: E402
-from workflow.conftest import FAST, LI, PICC, PINGAN, TIANHE, ZHANG, filing_from_record  # noqa
+from daojiao_local.cloud import LocalCloud
+from workflow.conftest import FAST, LI, PICC, PINGAN, TIANHE, ZHANG, filing_from_record
+
+from daojiao import lambda_support
+from daojiao.domain import decisions
+from daojiao.domain.access import Principal
+from daojiao.platform import Platform
+from daojiao.seed import seed_reference_data
 
 MEDIATORS = {"med-gd-1": Principal("mediator", "med-gd-1"),
              "med-gd-2": Principal("mediator", "med-gd-2")}

@@ -10,9 +10,6 @@ def handler(event, context):
     app = platform()
     courts = app.roster_data["courts"]
 
-    def release(case, new):
-        return [app.store.load_change(case.mediator_id, -1)] if new and case.mediator_id else []
-
     case = app.run_step(case_id, lambda c: [steps.apply_for_confirmation(c, courts)]
-                        if c.status == "agreement_signed" else [], extra=release)
+                        if c.status == "agreement_signed" else [])
     return {"court_id": case.court_id}

@@ -14,10 +14,6 @@ def handler(event, context):
             return []
         return [steps.assign_mediator(case, app.store.roster())]
 
-    def load_change(case, new):
-        return [app.store.load_change(data["mediator_id"], 1)
-                for kind, data in new if kind == "MediatorAssigned"]
-
-    case = app.run_step(case_id, assign, extra=load_change)
+    case = app.run_step(case_id, assign)
     logger.info("mediator assignment", extra={"assigned": case.status == "mediator_assigned"})
     return {"assigned": case.status == "mediator_assigned", "mediator_id": case.mediator_id}

@@ -4,7 +4,6 @@ workflow, or an answer faster than this step) is handed back at once."""
 
 from pydantic import BaseModel
 
-from daojiao.domain.errors import CaseWithdrawn
 from daojiao.lambda_support import logger, platform, start
 
 
@@ -19,10 +18,9 @@ def handler(event, context):
     start(event, "AwaitDecision")
     request = AwaitInput.model_validate(event)
     app = platform()
-    case = app.run_step(request.case_id, lambda c: [] if c.status == "withdrawn" else [
+    # A case withdrawn meanwhile raises CaseWithdrawn here, and the workflow closes it.
+    case = app.run_step(request.case_id, lambda c: [
         ("DecisionAwaited", {"kind": request.kind, "token": request.task_token})])
-    if case.status == "withdrawn":
-        raise CaseWithdrawn("the claimant withdrew the case")
     if app.deliver(case):
         logger.info("decision was already taken", extra={"kind": request.kind})
     return {"awaiting": request.kind}

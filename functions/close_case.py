@@ -8,6 +8,7 @@ from daojiao.lambda_support import logger, platform, start
 def handler(event, context):
     case_id = start(event, "CloseCase")
     case = platform().run_step(
-        case_id, lambda c: [] if c.status == "closed" else [steps.close_case(c)])
+        case_id, lambda c: [] if c.status == "closed" else [steps.close_case(c)],
+        after_withdrawal=True)
     logger.info("case closed", extra={"ending": case.ending})
     return {"ending": case.ending}

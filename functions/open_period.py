@@ -21,9 +21,7 @@ def handler(event, context):
     request = PeriodInput.model_validate(event)
     app = platform()
     if request.expired:
-        case = app.run_step(request.case_id, lambda c: steps.expire_period(c, request.kind),
-                            extra=lambda c, new: [app.store.load_change(d["mediator_id"], -1)
-                                                  for k, d in new if k == "MediatorReplaced"])
+        case = app.run_step(request.case_id, lambda c: steps.expire_period(c, request.kind))
         logger.info("period expired", extra={"kind": request.kind})
         return {"kind": request.kind, "status": case.status}
     seconds = {}

@@ -10,6 +10,7 @@ def handler(event, context):
     error = event.get("error") or {}
     data = {"error": str(error.get("Error", "unknown"))[:200],
             "cause": str(error.get("Cause", ""))[:2000]}
-    case = platform().run_step(case_id, lambda c: [("WorkflowFailed", data)])
+    case = platform().run_step(case_id, lambda c: [("WorkflowFailed", data)],
+                               after_withdrawal=True)
     logger.error("workflow failed", extra={"error": data["error"]})
     return {"status": case.status}

@@ -22,10 +22,9 @@ def handler(event, context):
         return [event, ("DocumentRendered", {"kind": "case_file", "document_id": document_id})]
 
     def store(case, new):
-        writes = [app.store.document_write(case_id, rendered["id"], "case_file", rendered["html"])]
-        if case.mediator_id and case.status in ("mediating", "proposal_made", "mediation_failed"):
-            writes.append(app.store.load_change(case.mediator_id, -1))
-        return writes if new else []
+        if not new:
+            return []
+        return [app.store.document_write(case_id, rendered["id"], "case_file", rendered["html"])]
 
     case = app.run_step(case_id, transfer, extra=store)
     return {"court_id": case.court_id}

@@ -4,23 +4,34 @@ serves the notices and wakes the waiting workflow step. Handlers and web routes 
 import json
 import os
 import uuid
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any, Callable
+from typing import Any
 
 from aws_lambda_powertools import Logger
 from pydantic import ValidationError
 
 from daojiao import documents
 from daojiao.adapters.event_store import EventStore
-from daojiao.adapters.gateways import (LocalInsurerGateway, LocalMessageGateway,
-                                       LocalPoliceRecords, reference)
+from daojiao.adapters.gateways import (
+    LocalInsurerGateway,
+    LocalMessageGateway,
+    LocalPoliceRecords,
+    reference,
+)
 from daojiao.adapters.workflow import Workflow
 from daojiao.domain import decisions
 from daojiao.domain.access import Principal, require_view
 from daojiao.domain.case import RESUME_AT, Case
 from daojiao.domain.deadlines import china_today
-from daojiao.domain.errors import AlreadyDone, ConcurrencyConflict, DomainError, WrongStage
+from daojiao.domain.errors import (
+    AlreadyDone,
+    CaseWithdrawn,
+    ConcurrencyConflict,
+    DomainError,
+    WrongStage,
+)
 from daojiao.domain.filing import Filing, check_consistency, field_errors
 from daojiao.domain.notices import may_serve, notices_for
 
@@ -93,7 +104,7 @@ class Platform:
                 errors["claimant_party_id"] = "you can file only as yourself"
         if errors:
             raise FilingRejected(errors)
-        today = datetime.now(timezone.utc).strftime("%Y%m%d")
+        today = datetime.now(UTC).strftime("%Y%m%d")
         case_id = f"TA{today}{uuid.uuid4().hex[:6].upper()}"
         case = Case(case_id=case_id)
         try:
@@ -116,7 +127,8 @@ class Platform:
         name = case.case_id if not case.executions else f"{case.case_id}-r{len(case.executions)}"
         kind = "WorkflowResumed" if case.executions else "ExecutionStarted"
         self.run_step(case.case_id, lambda _: [(kind, {"execution": name,
-                                                        "resume_at": resume_at})])
+                                                        "resume_at": resume_at})],
+                      after_withdrawal=True)
         self.workflow.start(case.case_id, name, resume_at)
         return name
 
@@ -220,11 +232,15 @@ class Platform:
     # --- the workflow's own steps -------------------------------------------------------
 
     def run_step(self, case_id: str, step: Callable[[Case], list[tuple[str, dict]]],
-                 extra: Callable[[Case, list], list] | None = None) -> Case:
+                 extra: Callable[[Case, list], list] | None = None,
+                 after_withdrawal: bool = False) -> Case:
         """Appends what a step decides. A concurrent write makes it decide again on the new
-        case, so a step never acts on a stale case."""
+        case, so a step never acts on a stale case. Once the claimant has withdrawn, only the
+        steps that close the case or record it run (`after_withdrawal`)."""
         for _ in range(ATTEMPTS):
             case = self.store.load(case_id)
+            if case.status == "withdrawn" and not after_withdrawal:
+                raise CaseWithdrawn("the claimant withdrew the case")
             new = step(case)
             try:
                 after, _ = self.store.append(case, new, extra=extra(case, new) if extra else None)

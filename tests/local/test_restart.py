@@ -30,7 +30,7 @@ def start(data_dir: Path, port: int) -> subprocess.Popen:
             return process
         except OSError:
             if process.poll() is not None:
-                raise AssertionError(process.stdout.read().decode())
+                raise AssertionError(process.stdout.read().decode()) from None
             time.sleep(0.3)
     raise AssertionError("the local product did not start")
 

@@ -5,13 +5,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+from daojiao_local.cloud import LocalCloud
 
 from daojiao import lambda_support
 from daojiao.adapters.gateways import reference
 from daojiao.domain.access import Principal
 from daojiao.platform import Platform
 from daojiao.seed import seed_reference_data
-from daojiao_local.cloud import LocalCloud
 
 REPO = Path(__file__).resolve().parents[2]
 # Every human decision may wait 20 s here; a test about a timeout shortens its own period.
@@ -21,8 +21,9 @@ FAST = {name: "20s" for name in ("MediatorAcceptancePeriod", "MediationPeriod",
 
 
 @pytest.fixture
-def periods():
-    return dict(FAST)
+def periods(request):
+    """FAST, with a test's own periods from `@pytest.mark.parametrize(..., indirect=True)`."""
+    return {**FAST, **getattr(request, "param", {})}
 
 
 @pytest.fixture

@@ -9,8 +9,18 @@ from daojiao.domain import decisions
 from daojiao.domain.access import Principal
 from daojiao.domain.errors import AlreadyDone, WrongStage
 
-from .conftest import (LI, PICC, PINGAN, TIANHE, ZHANG, execution_status, file,
-                       filing_from_record, wait_until, waiting_for)
+from .conftest import (
+    LI,
+    PICC,
+    PINGAN,
+    TIANHE,
+    ZHANG,
+    execution_status,
+    file,
+    filing_from_record,
+    wait_until,
+    waiting_for,
+)
 
 MEDIATOR = Principal("mediator", "med-gd-1")
 # The proposal the mediator records in these tests: 交强险 pays 18,000 (medical group is capped
@@ -199,3 +209,61 @@ def test_a_failing_step_is_caught_recorded_and_can_be_redriven(platform, monkeyp
     platform.redrive(case_id)
     case = wait_until(platform, case_id, waiting_for("mediator_acceptance"))
     assert case.failure is None and case.police_record["found"] is True
+
+
+def test_a_withdrawal_during_an_automatic_step_closes_the_case(platform, monkeypatch):
+    from daojiao.adapters.gateways import LocalPoliceRecords
+
+    original = LocalPoliceRecords.find
+
+    def withdraw_meanwhile(self, report_no):
+        # The claimant withdraws while AttachPoliceRecord is running.
+        case_id = platform.store.cases_with_status("intake_passed")[0].case_id
+        platform.decide(ZHANG, case_id, decisions.withdraw, reason="changed my mind")
+        return original(self, report_no)
+
+    monkeypatch.setattr(LocalPoliceRecords, "find", withdraw_meanwhile)
+    case_id = file(platform)
+    case = wait_until(platform, case_id, lambda c: c.status == "closed")
+    assert case.ending == "withdrawn"
+    assert case.police_record is None  # the step stopped instead of acting on a withdrawn case
+    assert execution_status(platform, case_id) == "SUCCEEDED"
+
+
+def test_a_mediators_load_counts_their_open_mediations(platform):
+    def loads():
+        return {m["mediator_id"]: m["load"] for m in platform.store.roster()
+                if m["mediator_id"].startswith("med-gd")}
+
+    assert loads() == {"med-gd-1": 0, "med-gd-2": 0}
+    case_id = file(platform)
+    wait_until(platform, case_id, waiting_for("mediator_acceptance"))
+    assert loads() == {"med-gd-1": 1, "med-gd-2": 0}
+
+    platform.decide(MEDIATOR, case_id, decisions.mediator_answer, accept=False, reason="busy")
+    wait_until(platform, case_id, lambda c: c.mediator_id == "med-gd-2")
+    assert loads() == {"med-gd-1": 0, "med-gd-2": 1}
+
+    platform.decide(ZHANG, case_id, decisions.withdraw)
+    wait_until(platform, case_id, lambda c: c.status == "closed")
+    assert loads() == {"med-gd-1": 0, "med-gd-2": 0}
+
+
+@pytest.mark.parametrize("periods", [{"CourtDecisionPeriod": "2s"}], indirect=True)
+def test_an_overdue_court_is_flagged_and_a_redrive_gives_it_a_new_period(platform):
+    case_id = file(platform)
+    mediate_to_proposal(platform, case_id)
+    everyone_accepts(platform, case_id)
+    wait_until(platform, case_id, waiting_for("signatures"))
+    platform.decide(ZHANG, case_id, decisions.sign_agreement)
+    platform.decide(LI, case_id, decisions.sign_agreement)
+
+    case = wait_until(platform, case_id, lambda c: c.status == "failed")
+    assert case.failure["error"] == "States.Timeout"
+    assert case.resume_at == "OpenCourtDecisionPeriod"
+
+    platform.redrive(case_id)
+    case = wait_until(platform, case_id, waiting_for("court_decision"))
+    platform.decide(TIANHE, case_id, decisions.court_decide, confirm=True)
+    case = wait_until(platform, case_id, lambda c: c.status == "closed")
+    assert case.ending == "settled"

@@ -10,8 +10,9 @@ A filing's submission id has its own item `SUBMISSION#<id>` so that a form sent 
 """
 
 import json
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 import boto3
 from boto3.dynamodb.conditions import Key
@@ -87,7 +88,7 @@ class EventStore:
         appended first: nothing is written then, and the caller reloads and decides again."""
         events: list[Event] = []
         after = case
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         for kind, data in new:
             event = Event(case_id=case.case_id, version=after.version + 1, type=kind, at=now,
                           actor=actor, data=data)
@@ -118,6 +119,12 @@ class EventStore:
                 "pk": {"S": f"SUBMISSION#{submission_id}"}, "sk": {"S": "SUBMISSION"},
                 "case_id": {"S": case.case_id}},
                 "ConditionExpression": "attribute_not_exists(pk)"}})
+        if case.active_mediator != after.active_mediator:
+            # The roster's load counts each mediator's open mediations.
+            if case.active_mediator:
+                writes.append(self.load_change(case.active_mediator, -1))
+            if after.active_mediator:
+                writes.append(self.load_change(after.active_mediator, 1))
         writes += extra or []
         self._transact(writes)
         return after, events
@@ -169,7 +176,7 @@ class EventStore:
             ExpressionAttributeValues={":p": _dump(profile), ":zero": 0})
 
     def load_change(self, mediator_id: str, delta: int) -> dict[str, Any]:
-        """An update of a mediator's load, to go into the transaction of the assignment."""
+        """An update of a mediator's load, in the transaction of the event that changes it."""
         return {"Update": {"TableName": self.table_name,
                            "Key": {"pk": {"S": "ROSTER"}, "sk": {"S": f"MEDIATOR#{mediator_id}"}},
                            "UpdateExpression": "ADD #load :d",

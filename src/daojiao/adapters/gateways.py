@@ -7,7 +7,7 @@ payment interfaces are local stand-ins here; the real ones need agreements with 
 
 import json
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
@@ -34,7 +34,7 @@ class LocalMessageGateway:
 
     def deliver(self, notice_id: str, recipient: str, subject: str) -> dict[str, Any]:
         return {"message_id": str(uuid.uuid5(uuid.NAMESPACE_URL, notice_id)),
-                "channel": "platform", "delivered_at": datetime.now(timezone.utc).isoformat()}
+                "channel": "platform", "delivered_at": datetime.now(UTC).isoformat()}
 
 
 class LocalInsurerGateway:
@@ -44,10 +44,10 @@ class LocalInsurerGateway:
         self.store = store
 
     def pay(self, instruction: dict[str, Any]) -> dict[str, Any]:
-        paid_at = datetime.now(timezone.utc).isoformat()
+        paid_at = datetime.now(UTC).isoformat()
         try:
             self.store._transact([self.store.payment_write(instruction, paid_at)])
-        except Exception as error:  # noqa: BLE001 - a conflict means it was paid before
+        except Exception as error:
             if not _already_paid(error):
                 raise
         record = self.store.payment(instruction["instruction_id"])

@@ -33,6 +33,8 @@ WITHDRAWABLE = {
     "mediating", "proposal_made", "agreed", "agreement_drafted", "agreement_signed",
     "confirmation_applied",
 }
+# While the case is in one of these, its mediator is working on it (counts in their load).
+MEDIATING = {"mediator_assigned", "mediating", "proposal_made", "agreed", "agreement_drafted"}
 # Which decision a status waits for, and who takes it.
 AWAITED = {
     "mediator_assigned": "mediator_acceptance",
@@ -117,6 +119,10 @@ class Case(BaseModel):
         ]
 
     @property
+    def active_mediator(self) -> str | None:
+        return self.mediator_id if self.status in MEDIATING else None
+
+    @property
     def awaited(self) -> str | None:
         return AWAITED.get(self.status)
 
@@ -195,6 +201,7 @@ def fold(case: Case, event: Event) -> Case:
         case.pending = None
     elif kind == "PeriodExpired":
         case.pending = None
+        case.deadlines.pop(data["kind"], None)  # a redrive or a new mediator gets a new period
         if data["kind"] not in ("mediator_acceptance", "court_decision", "docket"):
             case.status = "mediation_failed"
             case.ending_reason = data["reason"]

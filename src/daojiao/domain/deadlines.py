@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -39,7 +39,7 @@ def deadline_after(start: datetime, period: str) -> Deadline:
     """
     count, unit = parse_period(period)
     if unit == "s":
-        return Deadline(start.astimezone(timezone.utc) + timedelta(seconds=count))
+        return Deadline(start.astimezone(UTC) + timedelta(seconds=count))
     day = start.astimezone(CHINA).date()
     if unit == "d":
         day += timedelta(days=count)
@@ -50,11 +50,11 @@ def deadline_after(start: datetime, period: str) -> Deadline:
             if day.weekday() < 5:
                 remaining -= 1
     end_local = datetime.combine(day + timedelta(days=1), datetime.min.time(), CHINA)
-    return Deadline(end_local.astimezone(timezone.utc))
+    return Deadline(end_local.astimezone(UTC))
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def china_today():

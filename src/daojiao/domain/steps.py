@@ -1,9 +1,10 @@
 """What each automatic step of the workflow decides, as new events. No I/O here: the handlers
 load the case and the reference data, call these, and append what they return."""
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -31,7 +32,8 @@ def intake_check(case: Case, today: date) -> NewEvent:
     try:
         filing = Filing.model_validate(case.filing)
     except ValidationError as error:
-        raise IntakeInvalid("; ".join(f"{k}: {v}" for k, v in field_errors(error).items()))
+        problems = "; ".join(f"{k}: {v}" for k, v in field_errors(error).items())
+        raise IntakeInvalid(problems) from None
     problems = check_consistency(filing, today)
     if problems:
         raise IntakeInvalid("; ".join(f"{k}: {v}" for k, v in problems.items()))
