@@ -1,5 +1,6 @@
 """Documents rendered from templates/ (调解协议书, 案件材料, 裁定书): HTML kept with the case."""
 
+import os
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -10,16 +11,20 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from daojiao.domain.case import Case
 from daojiao.domain.deadlines import CHINA
 
-# NOTE: templates/ sits at the repository root, beside the package; a deployment copies it
-# into the layer (DAOJIAO_TEMPLATES points at it there).
+# templates/ sits at the repository root, beside the package; the layer's build (Makefile)
+# copies it to /opt/templates, which DAOJIAO_TEMPLATES names on AWS.
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def templates_folder() -> str:
+    """DAOJIAO_TEMPLATES when that folder exists (a deployment), else the working tree's."""
+    configured = os.environ.get("DAOJIAO_TEMPLATES")
+    return configured if configured and Path(configured).is_dir() else str(TEMPLATES)
 
 
 @cache
 def environment() -> Environment:
-    import os
-
-    folder = os.environ.get("DAOJIAO_TEMPLATES", str(TEMPLATES))
+    folder = templates_folder()
     env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape())
     env.filters["china_time"] = china_time
     return env

@@ -32,7 +32,7 @@ from daojiao.domain.errors import (
     DomainError,
     WrongStage,
 )
-from daojiao.domain.filing import Filing, check_consistency, field_errors
+from daojiao.domain.filing import Filing, check_consistency, check_raw_date, field_errors
 from daojiao.domain.notices import may_serve, notices_for
 
 logger = Logger(service="daojiao")
@@ -96,7 +96,11 @@ class Platform:
         try:
             filing = Filing.model_validate(form)
         except ValidationError as error:
-            raise FilingRejected(field_errors(error)) from None
+            errors = field_errors(error)
+            # Say at once what the later check would say of the fields that did parse.
+            errors.update({k: v for k, v in check_raw_date(form, china_today()).items()
+                           if k not in errors})
+            raise FilingRejected(errors) from None
         errors = check_consistency(filing, china_today())
         if principal.role == "party":
             claimant = filing.party(filing.claimant_party_id)

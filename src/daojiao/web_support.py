@@ -30,7 +30,7 @@ from daojiao.adapters.workflow import current_state
 from daojiao.calculator import CalculationError, to_json
 from daojiao.calculator import calculate as run_calculator
 from daojiao.calculator.models import FIGURES
-from daojiao.documents import TEMPLATES, china_time
+from daojiao.documents import china_time, templates_folder
 from daojiao.domain import decisions
 from daojiao.domain.access import Principal, can_view, party_ids_of
 from daojiao.domain.case import OPEN_STATUSES, Case, Event
@@ -1002,7 +1002,7 @@ def redrive(case_id: str) -> str:
 
 @cache
 def _pages() -> Environment:
-    folder = os.environ.get("DAOJIAO_TEMPLATES", str(TEMPLATES))
+    folder = templates_folder()
     env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(
         default=True, default_for_string=True), trim_blocks=True, lstrip_blocks=True)
     env.filters.update(china_time=china_time, china_seconds=china_seconds, yuan=yuan,

@@ -35,12 +35,18 @@ def mediator_answer(principal: Principal, case: Case, accept: bool, reason: str 
 
 def _money(value: Any, field: str) -> Decimal:
     try:
-        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+        amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         raise DomainError("an amount in yuan, e.g. 1234.50", field) from None
+    if not amount.is_finite():
+        raise DomainError("an amount in yuan, e.g. 1234.50", field)
     if amount < 0:
         raise DomainError("an amount cannot be negative", field)
-    return amount
+    if amount != amount.quantize(Decimal("0.01")):
+        raise DomainError("an amount is in yuan to the cent (at most two decimals)", field)
+    if amount >= Decimal("1e10"):
+        raise DomainError("an amount below 10,000,000,000 yuan", field)
+    return amount.quantize(Decimal("0.01"))
 
 
 def record_proposal(principal: Principal, case: Case, payments: dict[str, Any],

@@ -116,6 +116,15 @@ def field_errors(error: ValidationError) -> dict[str, str]:
     return result
 
 
+def check_raw_date(form: dict, today: date) -> dict[str, str]:
+    """The future-date rule on a form that did not parse as a whole."""
+    try:
+        accident = date.fromisoformat(str(form.get("accident_date", "")))
+    except ValueError:
+        return {}
+    return {"accident_date": "the accident date is in the future"} if accident > today else {}
+
+
 def check_consistency(filing: Filing, today: date) -> dict[str, str]:
     """Rules across fields, each problem under the field it is about."""
     problems: dict[str, str] = {}
