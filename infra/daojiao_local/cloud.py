@@ -716,6 +716,10 @@ class LocalCloud:
                     )
                 environment[name] = value
                 given_by[name] = logical_id
+        # A dynamic reference ({{resolve:secretsmanager:…}}) has no local value: the variable
+        # is left unset, and whoever runs the product locally provides it (serve.py does).
+        environment = {name: value for name, value in environment.items()
+                       if not value.startswith("{{resolve:")}
         for name, value in environment.items():
             self._setenv(name, value)
         return environment

@@ -13,6 +13,7 @@ import contextlib
 import importlib.util
 import json
 import os
+import secrets
 import signal
 import socket
 import threading
@@ -35,6 +36,15 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def session_secret(data_dir: Path) -> str:
+    """This installation's cookie-signing secret, made once and kept beside its data."""
+    path = data_dir / "session-secret"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def load_web_app():
@@ -73,6 +83,7 @@ class LocalProduct:
         from daojiao.seed import seed_reference_data
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        os.environ["SESSION_SECRET"] = session_secret(self.data_dir)
         self.dynamodb = DynamoDBLocal(self.data_dir / "dynamodb",
                                       port=self.dynamodb_port or free_port()).start()
         self.cloud = LocalCloud(REPO, parameter_overrides=self.periods or {})
