@@ -4,8 +4,10 @@ and the import time of each handler module (a cold start's share that is ours).
 
     .venv/bin/python bench/bench_workflow.py [N]
 
-The workflow runs in-process (moto's interpreter, DynamoDB in moto), as the tests run it; the
-figures count work, and the timings are this machine's.
+It runs on the local product as `daojiao serve` runs it (moto's interpreter serving Step
+Functions over HTTP in this process, DynamoDB Local on disk, in a throwaway folder); decisions
+are scripted through the application layer rather than the pages. The figures count work; the
+timings are this machine's.
 """
 
 import statistics
@@ -18,14 +20,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from daojiao_local.cloud import LocalCloud
+from daojiao_local.serve import LocalProduct, free_port
 from workflow.conftest import FAST, LI, PICC, PINGAN, TIANHE, ZHANG, filing_from_record
 
 from daojiao import lambda_support
 from daojiao.domain import decisions
 from daojiao.domain.access import Principal
-from daojiao.platform import Platform
-from daojiao.seed import seed_reference_data
 
 MEDIATORS = {"med-gd-1": Principal("mediator", "med-gd-1"),
              "med-gd-2": Principal("mediator", "med-gd-2")}
@@ -78,11 +78,12 @@ def import_times() -> dict[str, float]:
 
 
 def main(n: int) -> None:
-    with LocalCloud(REPO, parameter_overrides=FAST) as cloud:
-        cloud.deploy()
-        lambda_support.platform.cache_clear()
-        app = Platform()
-        seed_reference_data(app.store, demo_accounts=False)
+    import tempfile
+
+    product = LocalProduct(port=free_port(), data_dir=Path(tempfile.mkdtemp()), periods=FAST)
+    product.start()
+    try:
+        app = product.platform
         one_case(app)  # warm up imports and moto
         step_store = lambda_support.platform().store
         reads0, writes0 = app.store.reads + step_store.reads, app.store.writes + step_store.writes
@@ -97,6 +98,8 @@ def main(n: int) -> None:
             transitions += sum(1 for e in history if e["type"].endswith("StateEntered"))
             invocations += sum(1 for e in history
                                if e["type"] in ("TaskScheduled", "LambdaFunctionScheduled"))
+    finally:
+        product.stop()
     print(f"cases run end to end:           {n}")
     print(f"cases per second:               {n / elapsed:.2f}")
     print(f"state transitions per case:     {transitions / n:.1f}")

@@ -235,6 +235,36 @@ def function_name_of(name_or_arn: str) -> str:
     return parts[0]
 
 
+_DYNAMODB_LOCK = threading.RLock()
+_DYNAMODB_METHODS = ("transact_write_items", "put_item", "update_item", "delete_item",
+                     "get_item", "query", "scan", "batch_write_item", "batch_get_item",
+                     "transact_get_items")
+
+
+def serialise_moto_dynamodb() -> None:
+    """Run moto's in-memory DynamoDB one request at a time. Idempotent.
+
+    NOTE: moto's DynamoDB backend is not thread-safe: TransactWriteItems deep-copies a table
+    while another thread (a handler on moto's worker thread, the web app) writes to it, and
+    fails with "dictionary changed size during iteration". DynamoDB serialises per item; one
+    lock for the whole in-memory backend is coarser but right. DynamoDB Local (server mode)
+    needs none of this.
+    """
+    from moto.dynamodb.models import DynamoDBBackend
+
+    for name in _DYNAMODB_METHODS:
+        method = getattr(DynamoDBBackend, name)
+        if getattr(method, "_serialised", False):
+            continue
+
+        def locked(self, *args, __method=method, **kwargs):
+            with _DYNAMODB_LOCK:
+                return __method(self, *args, **kwargs)
+
+        locked._serialised = True  # type: ignore[attr-defined]
+        setattr(DynamoDBBackend, name, locked)
+
+
 def install_lambda_runner() -> None:
     """Make moto's Docker-less Lambda backend run registered handlers in this process.
 
@@ -376,6 +406,7 @@ class LocalCloud:
         self._set_account_env()
         self._mock = mock_aws(config=MOTO_CONFIG)  # type: ignore[arg-type]
         self._mock.start()
+        serialise_moto_dynamodb()
         install_lambda_runner()
         return self
 
