@@ -5,7 +5,6 @@ import json
 import os
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
@@ -30,9 +29,10 @@ from daojiao.domain.errors import (
     CaseWithdrawn,
     ConcurrencyConflict,
     DomainError,
+    NotAllowed,
     WrongStage,
 )
-from daojiao.domain.filing import Filing, check_consistency, check_raw_date, field_errors
+from daojiao.domain.filing import Filing, check_consistency, field_errors, from_police_record
 from daojiao.domain.notices import may_serve, notices_for
 
 logger = Logger(service="daojiao")
@@ -84,44 +84,59 @@ class Platform:
 
     # --- filing -------------------------------------------------------------------------
 
-    def prefill(self, report_no: str) -> dict[str, Any] | None:
-        """The police record for a report number, as the form fills it in."""
-        return self.police.find(report_no)
+    def prefill(self, report_no: str, principal: Principal) -> dict[str, Any] | None:
+        """The police record for a report number, as the form fills it in: only for a party
+        to that accident (or an administrator), so that no one reads strangers' records."""
+        record = self.police.find(report_no)
+        if record is None:
+            return None
+        if principal.is_admin or any(p["id_number"] == principal.key
+                                     for p in record["parties"]):
+            return record
+        return None
 
     def file_case(self, principal: Principal, form: dict[str, Any], submission_id: str) -> str:
-        """Files a dispute once per submission id; a form sent twice returns the same case."""
+        """Files a dispute once per submission id; a form sent twice returns the same case.
+
+        The accident's facts, parties, vehicles and responsibility are the police record's;
+        the form gives the claim. One case at a time per accident and injured person.
+        """
         known = self.store.submission(submission_id)
         if known:
             return known
+        if principal.role != "party":
+            raise NotAllowed("only a party to the accident files a dispute")
+        record = self.prefill(str(form.get("police_report_no", "")), principal)
+        if record is None:
+            raise FilingRejected({"police_report_no": "no police record of an accident you "
+                                                      "were in has this number"})
+        form, errors = from_police_record(form, record, principal.key)
         try:
             filing = Filing.model_validate(form)
         except ValidationError as error:
-            errors = field_errors(error)
-            # Say at once what the later check would say of the fields that did parse.
-            errors.update({k: v for k, v in check_raw_date(form, china_today()).items()
-                           if k not in errors})
-            raise FilingRejected(errors) from None
-        errors = check_consistency(filing, china_today())
-        if principal.role == "party":
-            claimant = filing.party(filing.claimant_party_id)
-            if claimant and claimant.id_number != principal.key:
-                errors["claimant_party_id"] = "you can file only as yourself"
+            raise FilingRejected({**errors, **field_errors(error)}) from None
+        errors.update(check_consistency(filing, china_today()))
+        claim_key = f"{filing.police_report_no}#{filing.claim.victim_party_id}"
+        open_case = self.store.unique_owner("CLAIM", claim_key)
+        if open_case:
+            errors["police_report_no"] = f"case {open_case} for this accident is already open"
         if errors:
             raise FilingRejected(errors)
-        today = datetime.now(UTC).strftime("%Y%m%d")
+        today = china_today().strftime("%Y%m%d")
         case_id = f"TA{today}{uuid.uuid4().hex[:6].upper()}"
         case = Case(case_id=case_id)
         try:
             case, events = self.store.append(
                 case, [("CaseFiled", {"filing": filing.model_dump(mode="json"),
                                       "submission_id": submission_id})],
-                actor=f"{principal.role}:{principal.key}" if principal.role != "party"
-                else f"party:{filing.claimant_party_id}", submission_id=submission_id)
+                actor=f"party:{filing.claimant_party_id}",
+                unique={"SUBMISSION": submission_id, "CLAIM": claim_key})
         except ConcurrencyConflict:
             known = self.store.submission(submission_id)
             if known:
                 return known
-            raise
+            raise FilingRejected({"police_report_no": "a case for this accident was filed "
+                                                      "just now"}) from None
         logger.info("case filed", extra={"case_id": case_id, "step": "filing"})
         self.serve_notices(case, [(e.type, e.data) for e in events])
         self.start_workflow(case)
@@ -227,11 +242,14 @@ class Platform:
         raise ConcurrencyConflict("the case is busy; try again")
 
     def interrupt(self, case: Case) -> None:
-        """A withdrawal stops the waiting step; a step running now finds it at its next wait."""
+        """A withdrawal stops the waiting step; a step running now stops itself (CaseWithdrawn).
+        A case whose workflow had failed has nothing running: a new execution closes it."""
         if case.pending:
             token = case.pending["token"]
             self.claim_token(case.case_id, token)
             self.workflow.fail(token, "CaseWithdrawn", "the claimant withdrew the case")
+        elif case.executions and not self.workflow.is_running(case.executions[-1]):
+            self.start_workflow(case, "CloseCase")
 
     # --- the workflow's own steps -------------------------------------------------------
 

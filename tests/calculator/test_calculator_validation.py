@@ -216,3 +216,9 @@ def test_a_vehicle_id_may_be_a_plate_but_never_hold_a_slash(make_request, catalo
 def test_a_wrong_date_and_region_are_reported_with_a_malformed_victim(catalog, today):
     request = {"accident_date": "2030-01-01", "region": "atlantis", "victims": []}
     assert paths(request, catalog, today) == ["victims", "accident_date", "region"]
+
+
+def test_absurd_amounts_and_days_are_refused_not_computed(make_request, catalog, today):
+    request = make_request(victims=[victim(medical=1e308, hospital_days=100000)])
+    assert sorted(paths(request, catalog, today)) == ["victims[0].hospital_days",
+                                                      "victims[0].medical"]

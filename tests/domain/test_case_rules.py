@@ -10,9 +10,9 @@ from daojiao.domain.case import Case, Event, replay
 from daojiao.domain.errors import AlreadyDone, DomainError, NotAllowed, WrongStage
 
 PARTIES = [
-    {"party_id": "p1", "name": "甲", "id_number": "440106199001011234", "phone": "13800000001",
+    {"party_id": "p1", "name": "甲", "id_number": "440106199001011235", "phone": "13800000001",
      "role": "injured", "responsibility": "none"},
-    {"party_id": "p2", "name": "乙", "id_number": "440106198505052345", "phone": "13800000002",
+    {"party_id": "p2", "name": "乙", "id_number": "440106198505052343", "phone": "13800000002",
      "role": "driver", "responsibility": "full"},
 ]
 VEHICLES = [
@@ -99,22 +99,44 @@ def test_only_the_claimant_withdraws_and_only_before_the_court_decides():
 
 def test_a_proposal_names_known_payers_with_exact_amounts():
     case = case_at(("MediatorAssigned", {"mediator_id": "m1"}), ("MediatorAccepted", {}))
-    case.assessment = {"payers": [{"payer": "A/compulsory"}, {"payer": "A/commercial"}]}
+    case.filing["accident_date"] = "2026-10-12"
     mediator = Principal("mediator", "m1")
     kind, data = decisions.record_proposal(mediator, case, {"A/compulsory": "18000",
                                                             "A/commercial": "0.1"})
     assert data["payments"] == [{"payer": "A/compulsory", "amount": "18000.00"},
                                 {"payer": "A/commercial", "amount": "0.10"}]
     assert data["total"] == "18000.10"
+    # B has no commercial insurance; Z is no vehicle of the case.
+    for payer in ("B/commercial", "Z/party"):
+        with pytest.raises(DomainError, match="not a payer"):
+            decisions.record_proposal(mediator, case, {payer: "1"})
     # A fraction of a cent is a typing mistake, not something to round silently.
     with pytest.raises(DomainError, match="to the cent"):
         decisions.record_proposal(mediator, case, {"A/compulsory": "0.105"})
-    with pytest.raises(DomainError, match="in yuan"):
-        decisions.record_proposal(mediator, case, {"A/compulsory": "NaN"})
-    with pytest.raises(DomainError, match="not a payer"):
-        decisions.record_proposal(mediator, case, {"Z/party": "1"})
+    for bad in ("NaN", "1e308x", "abc"):
+        with pytest.raises(DomainError, match="in yuan"):
+            decisions.record_proposal(mediator, case, {"A/compulsory": bad})
     with pytest.raises(DomainError, match="negative"):
         decisions.record_proposal(mediator, case, {"A/compulsory": "-1"})
+    with pytest.raises(DomainError, match="below 10,000,000,000"):
+        decisions.record_proposal(mediator, case, {"A/party": "1e308"})
+
+
+def test_compulsory_insurance_is_never_asked_beyond_its_statutory_limits():
+    case = case_at(("MediatorAssigned", {"mediator_id": "m1"}), ("MediatorAccepted", {}))
+    case.filing["accident_date"] = "2026-10-12"
+    mediator = Principal("mediator", "m1")
+    # From 2020-09-19: at fault 180,000 + 18,000 + 2,000 = 200,000; without fault
+    # 18,000 + 1,800 + 100 = 19,900.
+    assert decisions.record_proposal(mediator, case, {"A/compulsory": "200000"})
+    with pytest.raises(DomainError, match="at most 200,000.00"):
+        decisions.record_proposal(mediator, case, {"A/compulsory": "200000.01"})
+    with pytest.raises(DomainError, match="at most 19,900.00"):
+        decisions.record_proposal(mediator, case, {"B/compulsory": "19900.01"})
+    # Before 2020-09-19 at fault: 110,000 + 10,000 + 2,000 = 122,000.
+    case.filing["accident_date"] = "2019-08-15"
+    with pytest.raises(DomainError, match="at most 122,000.00"):
+        decisions.record_proposal(mediator, case, {"A/compulsory": "122000.01"})
 
 
 def test_who_sees_a_case():
@@ -122,6 +144,9 @@ def test_who_sees_a_case():
     assert can_view(P1, case) and can_view(PICC, case)
     assert can_view(Principal("mediator", "m1"), case)
     assert not can_view(Principal("mediator", "m2"), case)
+    declined = case_at(("MediatorAssigned", {"mediator_id": "m1"}),
+                       ("MediatorDeclined", {"mediator_id": "m1"}))
+    assert not can_view(Principal("mediator", "m1"), declined)
     assert not can_view(Principal("court", "c1"), case)  # not addressed to any court yet
     assert not can_view(STRANGER, case)
     assert can_view(Principal("admin", "admin"), case)

@@ -61,8 +61,8 @@ def party(id_number: str) -> Principal:
     return Principal("party", id_number)
 
 
-ZHANG = party("440106199001011234")  # injured, claimant in GD2026-0001
-LI = party("440106198505052345")  # driver of vehicle A
+ZHANG = party("440106199001011235")  # injured, claimant in GD2026-0001
+LI = party("440106198505052343")  # driver of vehicle A
 PICC = Principal("insurer", "picc")
 PINGAN = Principal("insurer", "pingan")
 TIANHE = Principal("court", "court-gd-tianhe")

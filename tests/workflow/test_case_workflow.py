@@ -169,19 +169,19 @@ def test_a_form_sent_twice_files_one_case_with_one_execution(platform):
 
 
 def test_transient_fault_is_retried_and_the_step_succeeds(platform, monkeypatch):
-    from daojiao.adapters.gateways import LocalPoliceRecords
+    from daojiao.domain import steps
     from daojiao.domain.errors import TransientError
 
-    original = LocalPoliceRecords.find
+    original = steps.attach_police_record
     calls = []
 
-    def flaky(self, report_no):
-        calls.append(report_no)
+    def flaky(case, record):
+        calls.append(case.case_id)
         if len(calls) == 1:
             raise TransientError("police interface timed out")
-        return original(self, report_no)
+        return original(case, record)
 
-    monkeypatch.setattr(LocalPoliceRecords, "find", flaky)
+    monkeypatch.setattr(steps, "attach_police_record", flaky)
     case_id = file(platform)
     case = wait_until(platform, case_id, waiting_for("mediator_acceptance"))
     assert len(calls) == 2
@@ -190,39 +190,38 @@ def test_transient_fault_is_retried_and_the_step_succeeds(platform, monkeypatch)
     assert "LambdaFunctionFailed" in history or "TaskFailed" in history
 
 
+def broken_step(case, record):
+    raise KeyError("record format changed")
+
+
 def test_a_failing_step_is_caught_recorded_and_can_be_redriven(platform, monkeypatch):
-    from daojiao.adapters.gateways import LocalPoliceRecords
+    from daojiao.domain import steps
 
-    original = LocalPoliceRecords.find
-
-    def broken(self, report_no):
-        raise KeyError("record format changed")
-
-    monkeypatch.setattr(LocalPoliceRecords, "find", broken)
+    original = steps.attach_police_record
+    monkeypatch.setattr(steps, "attach_police_record", broken_step)
     case_id = file(platform)
     case = wait_until(platform, case_id, lambda c: c.status == "failed")
     assert case.failure["error"] == "KeyError"
     assert case.resume_at == "AttachPoliceRecord"
     assert execution_status(platform, case_id) == "FAILED"
 
-    monkeypatch.setattr(LocalPoliceRecords, "find", original)
+    monkeypatch.setattr(steps, "attach_police_record", original)
     platform.redrive(case_id)
     case = wait_until(platform, case_id, waiting_for("mediator_acceptance"))
     assert case.failure is None and case.police_record["found"] is True
 
 
 def test_a_withdrawal_during_an_automatic_step_closes_the_case(platform, monkeypatch):
-    from daojiao.adapters.gateways import LocalPoliceRecords
+    from daojiao.domain import steps
 
-    original = LocalPoliceRecords.find
+    original = steps.attach_police_record
 
-    def withdraw_meanwhile(self, report_no):
+    def withdraw_meanwhile(case, record):
         # The claimant withdraws while AttachPoliceRecord is running.
-        case_id = platform.store.cases_with_status("intake_passed")[0].case_id
-        platform.decide(ZHANG, case_id, decisions.withdraw, reason="changed my mind")
-        return original(self, report_no)
+        platform.decide(ZHANG, case.case_id, decisions.withdraw, reason="changed my mind")
+        return original(case, record)
 
-    monkeypatch.setattr(LocalPoliceRecords, "find", withdraw_meanwhile)
+    monkeypatch.setattr(steps, "attach_police_record", withdraw_meanwhile)
     case_id = file(platform)
     case = wait_until(platform, case_id, lambda c: c.status == "closed")
     assert case.ending == "withdrawn"
@@ -267,3 +266,61 @@ def test_an_overdue_court_is_flagged_and_a_redrive_gives_it_a_new_period(platfor
     platform.decide(TIANHE, case_id, decisions.court_decide, confirm=True)
     case = wait_until(platform, case_id, lambda c: c.status == "closed")
     assert case.ending == "settled"
+
+
+def test_the_police_record_decides_parties_vehicles_and_insurers(platform):
+    form = filing_from_record()
+    form["vehicles"][0] = {**form["vehicles"][0], "compulsory_insurer": "cpic",
+                           "commercial_limit": "5000000"}
+    form["parties"] = form["parties"] + [{**form["parties"][0], "party_id": "p9"}]
+    case_id = platform.file_case(ZHANG, form, str(uuid.uuid4()))
+    case = platform.store.load(case_id)
+    # GD2026-0001 says: vehicle A insured by PICC (交强险) and Ping An up to 1,000,000.
+    assert case.vehicles[0]["compulsory_insurer"] == "picc"
+    assert case.vehicles[0]["commercial_limit"] == "1000000"
+    assert [p["party_id"] for p in case.parties] == ["p1", "p2"]
+
+
+def test_only_a_party_to_the_accident_reads_its_record_or_files_it(platform):
+    from daojiao.platform import FilingRejected
+
+    wang = Principal("party", "320102199203034563")  # a party of JS2026-0002 only
+    assert platform.prefill("GD2026-0001", wang) is None
+    assert platform.prefill("GD2026-0001", ZHANG)["report_no"] == "GD2026-0001"
+    with pytest.raises(FilingRejected) as refused:
+        platform.file_case(wang, filing_from_record(), str(uuid.uuid4()))
+    assert list(refused.value.errors) == ["police_report_no"]
+
+
+def test_one_open_case_per_accident_and_injured_person(platform):
+    from daojiao.platform import FilingRejected
+
+    first = file(platform)
+    with pytest.raises(FilingRejected) as refused:
+        file(platform)
+    assert refused.value.errors["police_report_no"] == (
+        f"case {first} for this accident is already open")
+
+    wait_until(platform, first, waiting_for("mediator_acceptance"))
+    platform.decide(ZHANG, first, decisions.withdraw)
+    wait_until(platform, first, lambda c: c.status == "closed")
+    second = file(platform)  # a withdrawn dispute may be filed again
+    assert second != first
+
+
+def test_a_failed_case_can_still_be_withdrawn_and_closes(platform, monkeypatch):
+    from daojiao.domain import steps
+
+    case_id = file(platform)
+    wait_until(platform, case_id, waiting_for("mediator_acceptance"))
+    platform.decide(ZHANG, case_id, decisions.withdraw)
+    wait_until(platform, case_id, lambda c: c.status == "closed")
+
+    monkeypatch.setattr(steps, "attach_police_record", broken_step)
+    other = platform.file_case(ZHANG, filing_from_record(), str(uuid.uuid4()))
+    case = wait_until(platform, other, lambda c: c.status == "failed")
+    # The case keeps the error's message, not the stack trace.
+    assert case.failure == {"error": "KeyError", "cause": "'record format changed'"}
+    platform.decide(ZHANG, other, decisions.withdraw, reason="giving up")
+    case = wait_until(platform, other, lambda c: c.status == "closed")
+    assert case.ending == "withdrawn"

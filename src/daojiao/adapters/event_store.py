@@ -6,7 +6,9 @@ Items of one case share pk `CASE#<id>`:
 - `STATE`: the folded case, with `status`/`updated_at` for the `by_status` index;
 - `ACTOR#<key>`: one per actor the case is addressed to, for the `by_actor` index (inboxes);
 - `DOC#<id>`: a rendered document.
-A filing's submission id has its own item `SUBMISSION#<id>` so that a form sent twice files once.
+Unique keys have items of their own, written with the event that takes them: `SUBMISSION#<id>`
+(a form sent twice files once) and `CLAIM#<report no>#<injured party>` (one case at a time per
+accident and injured person; a withdrawal frees it).
 """
 
 import json
@@ -64,10 +66,19 @@ class EventStore:
         return [item["pk"].removeprefix("CASE#") for item in items][:limit]
 
     def submission(self, submission_id: str) -> str | None:
+        return self.unique_owner("SUBMISSION", submission_id)
+
+    def unique_owner(self, kind: str, key: str) -> str | None:
+        """The case holding a unique key (a form's submission id, an accident's claim)."""
         self.reads += 1
-        item = self.table.get_item(Key={"pk": f"SUBMISSION#{submission_id}", "sk": "SUBMISSION"},
+        item = self.table.get_item(Key={"pk": f"{kind}#{key}", "sk": kind},
                                    ConsistentRead=True).get("Item")
         return item["case_id"] if item else None
+
+    def unique_release(self, kind: str, key: str) -> dict[str, Any]:
+        """A Delete of a unique key, to go into the transaction that frees it."""
+        return {"Delete": {"TableName": self.table_name,
+                           "Key": {"pk": {"S": f"{kind}#{key}"}, "sk": {"S": kind}}}}
 
     def _query(self, **kwargs) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
@@ -83,7 +94,7 @@ class EventStore:
 
     def append(self, case: Case, new: Iterable[tuple[str, dict[str, Any]]], actor: str = "system",
                extra: list[dict[str, Any]] | None = None,
-               submission_id: str | None = None) -> tuple[Case, list[Event]]:
+               unique: dict[str, str] | None = None) -> tuple[Case, list[Event]]:
         """Append events after `case.version`. Raises ConcurrencyConflict when another writer
         appended first: nothing is written then, and the caller reloads and decides again."""
         events: list[Event] = []
@@ -114,10 +125,9 @@ class EventStore:
             writes.append({"Put": {"TableName": self.table_name, "Item": {
                 "pk": {"S": pk}, "sk": {"S": f"ACTOR#{key}"}, "actor": {"S": key},
                 "actor_sk": {"S": f"{filed}#{case.case_id}"}}}})
-        if submission_id:
+        for kind, key in (unique or {}).items():
             writes.append({"Put": {"TableName": self.table_name, "Item": {
-                "pk": {"S": f"SUBMISSION#{submission_id}"}, "sk": {"S": "SUBMISSION"},
-                "case_id": {"S": case.case_id}},
+                "pk": {"S": f"{kind}#{key}"}, "sk": {"S": kind}, "case_id": {"S": case.case_id}},
                 "ConditionExpression": "attribute_not_exists(pk)"}})
         if case.active_mediator != after.active_mediator:
             # The roster's load counts each mediator's open mediations.

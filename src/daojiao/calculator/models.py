@@ -52,6 +52,22 @@ def _not_negative(value: Decimal) -> Decimal:
     return value
 
 
+def _at_most(limit: int, what: str):
+    """An upper bound: far above any real claim, low enough that nothing overflows."""
+
+    def check(value: Decimal) -> Decimal:
+        if value > limit:
+            raise PydanticCustomError(
+                "too_large",
+                "must be at most {limit} {what}, got {value}",
+                {"limit": f"{limit:,}", "what": what, "value": str(value),
+                 "zh": f"不得超过 {limit:,}，实际为 {value}"},
+            )
+        return value
+
+    return check
+
+
 def _positive(value: Decimal) -> Decimal:
     if value <= 0:
         raise PydanticCustomError(
@@ -100,13 +116,16 @@ def _iso_date(value: object) -> dt.date:
     )
 
 
-Amount = Annotated[Decimal, BeforeValidator(_number), AfterValidator(_not_negative)]
+Amount = Annotated[Decimal, BeforeValidator(_number), AfterValidator(_not_negative),
+                   AfterValidator(_at_most(1_000_000_000, "yuan"))]
 """A sum of money in yuan, at least 0."""
 
-Quantity = Annotated[Decimal, BeforeValidator(_number), AfterValidator(_not_negative)]
+Quantity = Annotated[Decimal, BeforeValidator(_number), AfterValidator(_not_negative),
+                     AfterValidator(_at_most(36_500, "(days, people or years)"))]
 """A count of days or years, at least 0 (fractions allowed)."""
 
-Figure = Annotated[Decimal, BeforeValidator(_number), AfterValidator(_positive)]
+Figure = Annotated[Decimal, BeforeValidator(_number), AfterValidator(_positive),
+                   AfterValidator(_at_most(1_000_000_000, "yuan"))]
 """A published statistical figure in yuan, more than 0."""
 
 Ratio = Annotated[Decimal, BeforeValidator(_number), AfterValidator(_ratio)]

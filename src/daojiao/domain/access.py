@@ -42,7 +42,7 @@ def can_view(principal: Principal, case: Case) -> bool:
     if principal.role == "party":
         return bool(party_ids_of(principal, case))
     if principal.role == "mediator":
-        return case.mediator_id == principal.key or principal.key in case.declined_mediators
+        return case.mediator_id == principal.key
     if principal.role == "court":
         return case.court_id == principal.key
     if principal.role == "insurer":

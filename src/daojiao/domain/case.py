@@ -31,7 +31,7 @@ OPEN_STATUSES = tuple(RESUME_AT) + ("failed",)
 WITHDRAWABLE = {
     "filed", "intake_passed", "police_record_attached", "assessed", "mediator_assigned",
     "mediating", "proposal_made", "agreed", "agreement_drafted", "agreement_signed",
-    "confirmation_applied",
+    "confirmation_applied", "failed",
 }
 # While the case is in one of these, its mediator is working on it (counts in their load).
 MEDIATING = {"mediator_assigned", "mediating", "proposal_made", "agreed", "agreement_drafted"}

@@ -1,8 +1,10 @@
 """The human decisions of a case, each checked against the rules before it becomes an event."""
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from daojiao.calculator.rules import compulsory_limits
 from daojiao.domain.access import Principal, actor_of, party_ids_of, require_view
 from daojiao.domain.case import WITHDRAWABLE, Case
 from daojiao.domain.errors import AlreadyDone, DomainError, NotAllowed, WrongStage
@@ -42,27 +44,54 @@ def _money(value: Any, field: str) -> Decimal:
         raise DomainError("an amount in yuan, e.g. 1234.50", field)
     if amount < 0:
         raise DomainError("an amount cannot be negative", field)
-    if amount != amount.quantize(Decimal("0.01")):
-        raise DomainError("an amount is in yuan to the cent (at most two decimals)", field)
     if amount >= Decimal("1e10"):
         raise DomainError("an amount below 10,000,000,000 yuan", field)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise DomainError("an amount is in yuan to the cent (at most two decimals)", field)
     return amount.quantize(Decimal("0.01"))
+
+
+def payers_of(case: Case) -> dict[str, dict[str, Any]]:
+    """Who can pay under a proposal: each vehicle's compulsory insurance (or its party when
+    uninsured), its commercial insurance when it has one, and its party."""
+    payers: dict[str, dict[str, Any]] = {}
+    for vehicle in case.vehicles:
+        vehicle_id = vehicle["vehicle_id"]
+        payers[f"{vehicle_id}/compulsory"] = vehicle
+        if vehicle.get("commercial_insurer"):
+            payers[f"{vehicle_id}/commercial"] = vehicle
+        payers[f"{vehicle_id}/party"] = vehicle
+    return payers
+
+
+def compulsory_cap(case: Case, vehicle: dict[str, Any]) -> Decimal:
+    """All three groups of a vehicle's compulsory limits together, for the accident date."""
+    limits = compulsory_limits(date.fromisoformat(case.filing["accident_date"]),
+                               bool(vehicle["at_fault"]))
+    return limits.death_disability + limits.medical + limits.property
 
 
 def record_proposal(principal: Principal, case: Case, payments: dict[str, Any],
                     note: str = "") -> NewEvent:
-    """The mediator's proposal (调解方案): who pays how much, by payer key.
+    """The mediator's proposal (调解方案): who pays how much, by payer key
+    (`A/compulsory`, `A/commercial`, `A/party`).
 
-    Payer keys are those of the assessment (`A/compulsory`, `A/commercial`, `A/party`).
+    A compulsory insurer is never asked for more than its statutory limits allow.
     """
     _mediator(principal, case)
     _stage(case, "mediating")
-    known = {row["payer"] for row in (case.assessment or {}).get("payers", [])}
+    payers = payers_of(case)
     lines = []
     for payer, value in payments.items():
-        if known and payer not in known:
-            raise DomainError(f"{payer} is not a payer of this case", f"payments.{payer}")
-        amount = _money(value, f"payments.{payer}")
+        field = f"payments.{payer}"
+        if payer not in payers:
+            raise DomainError(f"{payer} is not a payer of this case", field)
+        amount = _money(value, field)
+        if payer.endswith("/compulsory"):
+            cap = compulsory_cap(case, payers[payer])
+            if amount > cap:
+                raise DomainError(f"compulsory insurance pays at most {cap:,.2f} yuan here",
+                                  field)
         if amount:
             lines.append({"payer": payer, "amount": str(amount)})
     if not lines:
@@ -135,7 +164,8 @@ def withdraw(principal: Principal, case: Case, reason: str = "") -> NewEvent:
     claimant = case.filing.get("claimant_party_id")
     if claimant not in party_ids_of(principal, case):
         raise NotAllowed("only the claimant may withdraw the case")
-    if case.status not in WITHDRAWABLE:
+    if case.status not in WITHDRAWABLE or (
+            case.status == "failed" and case.status_before_failure not in WITHDRAWABLE):
         raise WrongStage("a case can be withdrawn only before the court decides")
     return "Withdrawn", {"reason": reason.strip()[:500] or "withdrawn by the claimant"}
 

@@ -46,5 +46,9 @@ class CaseWithdrawn(Exception):
     """The claimant withdrew; the workflow closes the case."""
 
 
+class NoCompetentCourt(Exception):
+    """No court on the roster is competent for the case's region."""
+
+
 class IntakeInvalid(Exception):
     """A filing that should never have been accepted; the case records why."""

@@ -57,7 +57,11 @@ def notices_for(case: Case, new_events: list[tuple[str, dict[str, Any]]]) -> lis
             notices += [Notice(r, "案件已转入诉讼", "The case was transferred to litigation")
                         for r in _parties(case)]
         elif kind == "CaseClosed":
-            notices += [Notice(r, "案件已结案", "The case is closed") for r in _parties(case)]
+            others = [f"insurer:{i}" for i in case.insurers]
+            if case.mediator_id:
+                others.append(f"mediator:{case.mediator_id}")
+            notices += [Notice(r, "案件已结案", "The case is closed")
+                        for r in _parties(case) + others]
     return notices
 
 

@@ -1,6 +1,7 @@
 """What each automatic step of the workflow decides, as new events. No I/O here: the handlers
 load the case and the reference data, call these, and append what they return."""
 
+import json
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -11,7 +12,7 @@ from pydantic import ValidationError
 from daojiao.calculator.errors import CalculationError
 from daojiao.domain.case import Case
 from daojiao.domain.deadlines import CHINA, Deadline, deadline_after
-from daojiao.domain.errors import IntakeInvalid
+from daojiao.domain.errors import IntakeInvalid, NoCompetentCourt
 from daojiao.domain.filing import Filing, check_consistency, field_errors
 
 NewEvent = tuple[str, dict[str, Any]]
@@ -134,14 +135,15 @@ def expire_period(case: Case, kind: str) -> list[NewEvent]:
 
 
 def competent_court(case: Case, courts: list[dict[str, Any]]) -> dict[str, Any]:
-    """The court of the accident's region.
+    """The court of the accident's region; a region without one fails the step (the
+    administrator sees why) rather than sending the file to some other court.
     NOTE: the roster has one court per region; the competent basic-level court by district
     (accident place or defendant's domicile) is not modelled yet."""
     region = case.filing["region"]
     for court in courts:
         if court["region"] == region:
             return court
-    return courts[0]
+    raise NoCompetentCourt(f"no court of region {region} is on the roster")
 
 
 def apply_for_confirmation(case: Case, courts: list[dict[str, Any]]) -> NewEvent:
@@ -186,6 +188,19 @@ def transfer_to_litigation(case: Case, courts: list[dict[str, Any]]) -> NewEvent
         "reason": case.ending_reason or "mediation did not end in a confirmed agreement",
         "undisputed_facts": undisputed,
     }
+
+
+def failure_of(error: dict[str, Any]) -> dict[str, str]:
+    """What a case keeps of a step's failure: the error's name and message, never the stack
+    trace that a Lambda error's Cause carries (it names code paths, and may quote data)."""
+    cause = str(error.get("Cause") or "")
+    try:
+        parsed = json.loads(cause)
+        message = str(parsed.get("errorMessage", "")) if isinstance(parsed, dict) else cause
+    except ValueError:
+        message = cause
+    first_line = message.strip().splitlines()[0] if message.strip() else ""
+    return {"error": str(error.get("Error", "unknown"))[:200], "cause": first_line[:300]}
 
 
 def close_case(case: Case) -> NewEvent:
