@@ -26,6 +26,8 @@ def platform() -> Platform:
 def start(event: dict, step: str) -> str:
     """Parses the step input and tags every log line of this invocation with the case id."""
     case_id = StepInput.model_validate(event).case_id
-    logger.append_keys(case_id=case_id, step=step)
+    # Per-thread keys: locally, handlers run on moto's worker threads side by side.
+    logger.thread_safe_clear_keys()
+    logger.thread_safe_append_keys(case_id=case_id, step=step)
     logger.info("step started")
     return case_id

@@ -35,7 +35,10 @@ from daojiao.domain.errors import (
 from daojiao.domain.filing import Filing, check_consistency, field_errors, from_police_record
 from daojiao.domain.notices import may_serve, notices_for
 
-logger = Logger(service="daojiao")
+# Its own logger: the application layer serves handlers and web requests alike, and must not
+# carry a handler's Lambda context into a web request's log lines (they share a process
+# locally). Every line names its case_id.
+logger = Logger(service="daojiao-app")
 ATTEMPTS = 5
 
 

@@ -92,4 +92,8 @@ def test_a_killed_product_restarts_with_every_case_where_it_stood(tmp_path):
         wait_for(mediator, case_id, "answers")
     finally:
         kill(product)
+        # SIGKILL leaves DynamoDB Local running (its own session); a start reaps it.
+        from daojiao_local.dynamodb_local import DynamoDBLocal
+
+        DynamoDBLocal(tmp_path / "dynamodb", port=free_port()).start().stop()
     assert json.loads((tmp_path / "runtime.json").read_text())["url"].endswith(f":{port}/")
