@@ -181,3 +181,13 @@ def test_each_insurer_gets_one_instruction_for_what_the_agreement_has_it_pay():
         {"insurer_id": "picc", "amount": "18000.00", "instruction_id": "C1-picc"},
         {"insurer_id": "pingan", "amount": "3000.50", "instruction_id": "C1-pingan"},
     ]
+
+
+def test_a_docket_number_has_the_courts_form():
+    court = Principal("court", "c1")
+    case = case_at(("TransferredToLitigation", {"court_id": "c1", "court_name": "x"}))
+    for good in ("(2026)粤0106民初1234号", "（2026）苏0102民初7号"):
+        assert decisions.docket(court, case, good) == ("Docketed", {"docket_no": good})
+    for bad in ("<b>x</b>(2026)", "1234", "(26)粤0106民初1号", "(2026)粤0106民初号"):
+        with pytest.raises(DomainError, match="docket number"):
+            decisions.docket(court, case, bad)

@@ -1,5 +1,6 @@
 """The human decisions of a case, each checked against the rules before it becomes an event."""
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -10,6 +11,8 @@ from daojiao.domain.case import WITHDRAWABLE, Case
 from daojiao.domain.errors import AlreadyDone, DomainError, NotAllowed, WrongStage
 
 NewEvent = tuple[str, dict[str, Any]]  # (type, data)
+# 案号: (year) + province abbreviation + court code + case type + number + 号.
+_DOCKET_NO = re.compile(r"^[(（]\d{4}[)）][\u4e00-\u9fff]\d{2,4}[\u4e00-\u9fff]{1,4}\d{1,6}号$")
 
 
 def _stage(case: Case, *statuses: str) -> None:
@@ -154,7 +157,7 @@ def docket(principal: Principal, case: Case, docket_no: str) -> NewEvent:
     _court(principal, case)
     _stage(case, "transferred")
     docket_no = docket_no.strip()
-    if not 4 <= len(docket_no) <= 64:
+    if not _DOCKET_NO.match(docket_no):
         raise DomainError("a docket number such as (2026)粤0106民初1234号", "docket_no")
     return "Docketed", {"docket_no": docket_no}
 
