@@ -324,3 +324,65 @@ def test_a_failed_case_can_still_be_withdrawn_and_closes(platform, monkeypatch):
     platform.decide(ZHANG, other, decisions.withdraw, reason="giving up")
     case = wait_until(platform, other, lambda c: c.status == "closed")
     assert case.ending == "withdrawn"
+
+
+def test_no_mediator_in_the_region_sends_the_case_to_court(platform, monkeypatch):
+    from daojiao.adapters.event_store import EventStore
+
+    monkeypatch.setattr(EventStore, "roster", lambda self: [])
+    case_id = file(platform)
+    case = wait_until(platform, case_id, waiting_for("docket"))
+    assert case.transfer["reason"] == "no mediator available"
+
+
+@pytest.mark.parametrize("periods", [{"MediatorAcceptancePeriod": "2s"}], indirect=True)
+def test_a_mediator_who_does_not_answer_in_time_is_replaced(platform):
+    case_id = file(platform)
+    case = wait_until(platform, case_id, lambda c: c.mediator_id == "med-gd-2", timeout=15)
+    assert case.declined_mediators == ["med-gd-1"]
+    kinds = [e.data.get("kind") for e in platform.store.events(case_id)
+             if e.type == "PeriodExpired"]
+    assert kinds == ["mediator_acceptance"]
+
+
+def test_the_mediator_records_that_mediation_failed(platform):
+    case_id = file(platform)
+    wait_until(platform, case_id, waiting_for("mediator_acceptance"))
+    platform.decide(MEDIATOR, case_id, decisions.mediator_answer, accept=True)
+    wait_until(platform, case_id, waiting_for("mediation"))
+    platform.decide(MEDIATOR, case_id, decisions.mediation_failed,
+                    reason="the parties are 200,000 yuan apart")
+    case = wait_until(platform, case_id, waiting_for("docket"))
+    assert case.transfer["reason"] == "the parties are 200,000 yuan apart"
+
+
+@pytest.mark.parametrize("periods", [{"MediationPeriod": "2s"}], indirect=True)
+def test_mediation_that_runs_out_of_time_is_transferred(platform):
+    case_id = file(platform)
+    wait_until(platform, case_id, waiting_for("mediator_acceptance"))
+    platform.decide(MEDIATOR, case_id, decisions.mediator_answer, accept=True)
+    case = wait_until(platform, case_id, waiting_for("docket"), timeout=15)
+    assert case.transfer["reason"] == "the mediation period ran out of time"
+
+
+@pytest.mark.parametrize("periods", [{"SigningPeriod": "2s"}], indirect=True)
+def test_an_agreement_not_signed_in_time_is_transferred(platform):
+    case_id = file(platform)
+    mediate_to_proposal(platform, case_id)
+    everyone_accepts(platform, case_id)
+    wait_until(platform, case_id, waiting_for("signatures"))
+    platform.decide(ZHANG, case_id, decisions.sign_agreement)
+    case = wait_until(platform, case_id, waiting_for("docket"), timeout=15)
+    assert case.transfer["reason"] == "signing the agreement ran out of time"
+
+
+@pytest.mark.parametrize("periods", [{"DocketPeriod": "2s"}], indirect=True)
+def test_a_court_that_does_not_docket_in_time_is_flagged_for_the_administrator(platform):
+    case_id = file(platform)
+    wait_until(platform, case_id, waiting_for("mediator_acceptance"))
+    platform.decide(MEDIATOR, case_id, decisions.mediator_answer, accept=True)
+    wait_until(platform, case_id, waiting_for("mediation"))
+    platform.decide(MEDIATOR, case_id, decisions.mediation_failed, reason="no agreement")
+    case = wait_until(platform, case_id, lambda c: c.status == "failed", timeout=15)
+    assert (case.failure["error"], case.resume_at) == ("States.Timeout", "OpenDocketPeriod")
+    assert execution_status(platform, case_id) == "FAILED"
