@@ -7,6 +7,9 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
+# What Step Functions answers for a token nobody waits on any more.
+_GONE = ("TaskDoesNotExist", "TaskTimedOut", "InvalidToken", "ExecutionDoesNotExist")
+
 
 class Workflow:
     def __init__(self, state_machine_arn: str):
@@ -32,24 +35,21 @@ class Workflow:
     def succeed(self, token: str, output: dict[str, Any]) -> bool:
         """Hands a decision to the waiting step. False when the token is no longer waited on
         (the execution ended or was lost): the decision is in the events all the same."""
-        self.calls += 1
-        try:
-            self.client.send_task_success(taskToken=token, output=json.dumps(output))
-            return True
-        except ClientError as error:
-            if error.response["Error"]["Code"] in ("TaskDoesNotExist", "TaskTimedOut",
-                                                   "InvalidToken", "ExecutionDoesNotExist"):
-                return False
-            raise
+        return self._answer(self.client.send_task_success, taskToken=token,
+                            output=json.dumps(output))
 
     def fail(self, token: str, error: str, cause: str) -> bool:
+        """Fails the waiting step with `error` (the state machine catches it by name)."""
+        return self._answer(self.client.send_task_failure, taskToken=token, error=error,
+                            cause=cause)
+
+    def _answer(self, send, **arguments) -> bool:
         self.calls += 1
         try:
-            self.client.send_task_failure(taskToken=token, error=error, cause=cause)
+            send(**arguments)
             return True
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] in ("TaskDoesNotExist", "TaskTimedOut",
-                                                 "InvalidToken", "ExecutionDoesNotExist"):
+        except ClientError as error:
+            if error.response["Error"]["Code"] in _GONE:
                 return False
             raise
 
