@@ -96,7 +96,8 @@ class LocalProduct:
         seed_demo_standards(self.platform)
         self.resumed = self.platform.resume_lost_cases()
         self.web = create_local_server(load_web_app(), Config(), self.host, self.port)
-        self.thread = threading.Thread(target=self.web.serve_forever, daemon=True)
+        # The server itself, not LocalDevServer.serve_forever, which prints over our banner.
+        self.thread = threading.Thread(target=self.web.server.serve_forever, daemon=True)
         self.thread.start()
         (self.data_dir / "runtime.json").write_text(json.dumps({
             "url": self.url, "dynamodb_endpoint": self.dynamodb.endpoint,
