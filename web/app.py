@@ -74,7 +74,7 @@ def api_sign_out(principal):
 
 @api("/api/police-records/{report_no}")
 def api_police_record(principal, report_no):
-    return web.police_record(report_no)
+    return web.police_record(report_no, principal)
 
 
 @api("/api/cases", methods=("POST",))
@@ -199,9 +199,8 @@ def act(current, case_id):
     try:
         web.decide(current.principal, case_id, fields)
     except web.DomainError as error:
-        return current.render("case.html", status=error.status, action_error=error,
-                              failed_action=fields.get("action"),
-                              **web.case_page(current, case_id))
+        return current.render("case.html", status=error.status,
+                              **web.case_page(current, case_id, typed=fields, error=error))
     return current.redirect(f"/cases/{case_id}?done={fields.get('action', '')}")
 
 
@@ -224,7 +223,8 @@ def calculate(current):
 @page("/admin")
 def admin(current):
     web.require_admin(current.principal)
-    return current.render("admin.html", **web.admin_page(current.query.get("status")))
+    return current.render("admin.html", **web.admin_page(current.query.get("status"),
+                                                          current.query.get("redriven")))
 
 
 @page("/admin/executions/{name}")

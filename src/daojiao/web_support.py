@@ -11,9 +11,9 @@ import secrets
 import traceback
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, quote
 from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 from chalice import Response
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from daojiao.adapters.gateways import reference
@@ -32,7 +32,7 @@ from daojiao.calculator import calculate as run_calculator
 from daojiao.calculator.models import FIGURES
 from daojiao.documents import china_time, templates_folder
 from daojiao.domain import decisions
-from daojiao.domain.access import Principal, can_view, party_ids_of
+from daojiao.domain.access import Principal, can_view
 from daojiao.domain.case import OPEN_STATUSES, Case, Event
 from daojiao.domain.deadlines import CHINA, china_today
 from daojiao.domain.errors import (
@@ -47,7 +47,10 @@ from daojiao.domain.errors import (
 from daojiao.domain.steps import PERIOD_NAMES
 from daojiao.platform import FilingRejected, Platform
 
-logger = Logger(service="daojiao")
+# The web's own logger: the step handlers' logger ("daojiao") carries the keys a Lambda
+# invocation appended (case id, step, its context), which on a shared process would otherwise
+# show up on web request lines. Log lines name cases and steps, never a person.
+logger = Logger(service="daojiao-web")
 
 LANGUAGES = ("zh", "en")
 REGIONS = ("national", "beijing", "jiangsu", "guangdong", "zhejiang")
@@ -98,9 +101,6 @@ def _decoy_hash() -> str:
 SESSION_COOKIE = "session"
 SESSION_MAX_AGE = 8 * 3600
 LANG_COOKIE = "lang"
-# NOTE: this fixed secret is for local runs only; every deployment sets SESSION_SECRET (from a
-# secret store) so that session cookies cannot be forged with a value that is in the source.
-_DEV_SESSION_SECRET = "daojiao-local-development-session-secret"
 
 
 class SignedOut(DomainError):
@@ -112,8 +112,19 @@ class SignedOut(DomainError):
         super().__init__("sign in first")
 
 
+@cache
+def _process_secret() -> str:
+    """The session secret when SESSION_SECRET is unset: random, made once per process.
+
+    NOTE: sessions signed with it end when the process restarts, and another process (another
+    Lambda container) does not accept them; that is why every installation sets SESSION_SECRET:
+    template.yaml from Secrets Manager, the local product from a file of its own.
+    """
+    return secrets.token_urlsafe(32)
+
+
 def _serializer() -> URLSafeTimedSerializer:
-    secret = os.environ.get("SESSION_SECRET") or _DEV_SESSION_SECRET
+    secret = os.environ.get("SESSION_SECRET") or _process_secret()
     return URLSafeTimedSerializer(secret, salt="daojiao-session")
 
 
@@ -122,9 +133,16 @@ def _principal(account: dict[str, Any]) -> Principal:
                      display_name=account.get("display_name", ""))
 
 
+MAX_USERNAME = 64
+MAX_PASSWORD = 256
+
+
 def sign_in(username: str, password: str) -> tuple[Principal, str] | None:
     """The principal and a session token, or None for a wrong username or password."""
-    account = platform().store.account(username.strip()) if username.strip() else None
+    username = username.strip()
+    if len(username) > MAX_USERNAME or len(password) > MAX_PASSWORD:
+        username = ""  # no such account; still checked against the decoy, to take as long
+    account = platform().store.account(username) if username else None
     if account is None:
         verify_password(password, _decoy_hash())
         return None
@@ -170,7 +188,9 @@ def principal_of(request: Any) -> Principal | None:
         return None
     try:
         data = _serializer().loads(token, max_age=SESSION_MAX_AGE)
-    except BadSignature:
+    except BadData:
+        return None
+    if not isinstance(data, dict):
         return None
     account = platform().store.account(str(data.get("u", "")))
     return _principal(account) if account else None
@@ -210,11 +230,17 @@ def add_cookie(response: Response, cookie: str) -> Response:
     return response
 
 
-def safe_next(target: str | None) -> str:
-    """Where to go after signing in: a path of this site only."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/cases"
+_CONTROL = re.compile(r"[\x00-\x20\x7f-\x9f]")
+
+
+def safe_next(target: Any) -> str:
+    """Where to go after signing in: a path of this site only. Anything else (another site's
+    `//host`, a backslash, a control character or a space that a browser would drop or a
+    header would choke on) goes to the case list. Letters beyond ASCII are percent-encoded."""
+    if (not isinstance(target, str) or not target.startswith("/") or target.startswith("//")
+            or "\\" in target or _CONTROL.search(target) or len(target) > 512):
+        return "/cases"
+    return quote(target, safe="/?&=#%:@!$'()*+,;~-._")
 
 
 # --- words ---------------------------------------------------------------------------------
@@ -241,13 +267,59 @@ class Text:
             return str(key)
         return pair[self.index].format_map(_Blank(values)) if values else pair[self.index]
 
-    def message(self, message: str) -> str:
-        """A domain message in this language: known ones are translated, others kept."""
-        messages = _words()["messages"]
-        pair = messages.get(message) or next(
-            (messages[key] for key in sorted(messages, key=len, reverse=True)
-             if message.startswith(key)), None)
-        return pair[self.index] if pair else message
+    def message(self, message: str, label: Callable[[str], str] | None = None) -> str:
+        """A message of the domain, or of pydantic on a form field, in this language.
+
+        Known messages are translated by the `messages` table, whose keys may hold
+        placeholders (`no case {case_id}`); pydantic's by their error type (`field_errors`,
+        with the limits of the message, e.g. `max_length`); others are kept as they are.
+        `label` names an actor (`party:p1` → 张伟) in messages that list actors.
+        """
+        pair = _words()["messages"].get(message)
+        if isinstance(pair, list):
+            return pair[self.index]
+        for pattern, words in _message_patterns():
+            found = pattern.fullmatch(message)
+            if found:
+                values = {name: self._value(name, value, label)
+                          for name, value in found.groupdict().items()}
+                return words[self.index].format_map(_Blank(values))
+        return message
+
+    def _value(self, name: str, value: str, label: Callable[[str], str] | None) -> str:
+        """A value taken out of an English message, in this language."""
+        if name in ("status", "statuses"):
+            return self.pick("或", " or ").join(self.of("status", s) for s in value.split(" or "))
+        if name == "period":
+            return next((pair[self.index] for pair in PERIOD_NAMES.values() if pair[1] == value),
+                        value)
+        if name == "actors" and label is not None:
+            return self.pick("、", ", ").join(label(a.strip()) for a in value.split(","))
+        if name == "reason":
+            return self.message(value, label)
+        return value
+
+    def deadline(self, value: Any) -> str:
+        """A deadline in China time. One that falls at midnight is the end of the day before:
+        2026-12-10 00:00 reads 2026-12-09 24:00 (zh), by the end of 2026-12-09 (en)."""
+        if not value:
+            return ""
+        moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        local = moment.astimezone(CHINA)
+        if (local.hour, local.minute) == (0, 0):
+            day = (local - timedelta(days=1)).date().isoformat()
+            return self.pick(f"{day} 24:00", f"by the end of {day}")
+        return self.pick(local.strftime("%Y-%m-%d %H:%M"), local.strftime("by %Y-%m-%d %H:%M"))
+
+    def deadlines_in(self, text: str) -> str:
+        """The deadlines written into a notice's subject (`请于2026-12-10 00:00（北京时间）前`,
+        `Please act by 2026-12-10 00:00 China time`), midnight read as above."""
+        def day_before(found: re.Match) -> str:
+            moment = datetime.fromisoformat(found.group(1)).replace(tzinfo=CHINA)
+            return self.deadline(moment)
+        if self.lang == "zh":
+            return re.sub(r"(\d{4}-\d{2}-\d{2} 00:00)", day_before, text)
+        return re.sub(r"by (\d{4}-\d{2}-\d{2} 00:00)", day_before, text)
 
     def field(self, path: str) -> str:
         """A form field's name in words: `parties.1.id_number` → 当事人 2 · 身份证号."""
@@ -286,6 +358,26 @@ class Text:
 class _Blank(dict):
     def __missing__(self, key: str) -> str:
         return ""
+
+
+@cache
+def _message_patterns() -> list[tuple[re.Pattern, list[str]]]:
+    """The messages with placeholders and pydantic's messages by type, as patterns; the most
+    specific first, so that `Input should be {expected}` is tried last."""
+    words = _words()
+    tables = [(key, pair) for key, pair in words["messages"].items()
+              if "{" in key and isinstance(pair, list)]
+    tables += [(entry["match"], entry["words"]) for entry in words["field_errors"].values()
+               if isinstance(entry, dict)]
+    patterns = []
+    for template, pair in tables:
+        parts = re.split(r"\{(\w+)\}", template)
+        regex = "".join(re.escape(part) if index % 2 == 0 else f"(?P<{part}>.*?)"
+                        for index, part in enumerate(parts))
+        literal = sum(len(part) for part in parts[::2])
+        patterns.append((literal, re.compile(regex, re.DOTALL), pair))
+    patterns.sort(key=lambda row: -row[0])
+    return [(pattern, pair) for _, pattern, pair in patterns]
 
 
 def lang_of(request: Any) -> tuple[str, bool]:
@@ -330,13 +422,19 @@ def body(request: Any) -> dict[str, Any]:
         if not text.strip():
             return {}
         try:
-            data = json.loads(text, parse_float=Decimal)
-        except ValueError:
+            data = json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
+            # A lone surrogate (\\ud800) parses but cannot be stored or sent on.
+            json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+        except (ValueError, RecursionError):
             raise DomainError("the body is not valid JSON") from None
         if not isinstance(data, dict):
             raise DomainError("the body must be a JSON object")
         return data
     return {key: values[-1] for key, values in parse_qs(text, keep_blank_values=True).items()}
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number in JSON")
 
 
 def json_response(data: Any, status: int = 200, headers: dict | None = None) -> Response:
@@ -347,6 +445,18 @@ def json_response(data: Any, status: int = 200, headers: dict | None = None) -> 
 
 
 # --- errors --------------------------------------------------------------------------------
+
+# What a case id, a document id and an execution name look like; anything else is not found
+# before it reaches the table (DynamoDB refuses keys over 2 KB with an error of its own).
+_CASE_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+_DOCUMENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_EXECUTION_NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")
+
+
+def checked_case_id(case_id: str) -> str:
+    if not _CASE_ID.fullmatch(case_id or ""):
+        raise NotFound("no such case")
+    return case_id
 
 
 def error_status(error: Exception, case_id: str | None = None) -> tuple[int, dict[str, Any]]:
@@ -365,7 +475,8 @@ def error_status(error: Exception, case_id: str | None = None) -> tuple[int, dic
         return 503, {"error": "the service is busy; try again in a moment", "field": None}
     frames = traceback.extract_tb(error.__traceback__)[-3:]
     logger.error("unexpected error", extra={
-        "case_id": case_id, "error_type": type(error).__name__,
+        "case_id": case_id if case_id and _CASE_ID.fullmatch(case_id) else None,
+        "error_type": type(error).__name__,
         "where": [f"{Path(f.filename).name}:{f.lineno}" for f in frames]})
     return 500, {"error": GENERIC_ERROR, "field": None}
 
@@ -430,7 +541,7 @@ def decide(principal: Principal, case_id: str, arguments: dict[str, Any]) -> Cas
         raise DomainError(f"unknown action {action[:40]!r}; one of {', '.join(ACTIONS)}",
                           "action")
     command, parse = ACTIONS[action]
-    return platform().decide(principal, case_id, command, **parse(arguments))
+    return platform().decide(principal, checked_case_id(case_id), command, **parse(arguments))
 
 
 def my_actions(principal: Principal, case: Case) -> list[str]:
@@ -451,17 +562,34 @@ def my_actions(principal: Principal, case: Case) -> list[str]:
     return open_actions
 
 
-def redacted(principal: Principal, case: Case) -> dict[str, Any]:
-    """The case JSON; a party sees the other parties' names only, not ID numbers or phones."""
-    data = case.model_dump(mode="json")
+HELD_UP = "the case is held up; the administrator has been alerted"
+
+
+def redacted_parties(principal: Principal, parties: list[dict[str, Any]]) -> list[dict]:
+    """The parties as this principal may see them: a party sees the others' names, roles and
+    responsibility, never their ID numbers or phones. Who is who is told by the ID number
+    (the party's key), not by a party id, which the filing and the police record number
+    each in their own way."""
     if principal.role != "party":
-        return data
-    own = set(party_ids_of(principal, case))
+        return [dict(party) for party in parties]
+    return [dict(party) if party.get("id_number") == principal.key
+            else {**party, "id_number": None, "phone": None} for party in parties]
+
+
+def redacted(principal: Principal, case: Case) -> dict[str, Any]:
+    """The case JSON as this principal may see it: other parties without ID numbers or phones
+    (for a party), the workflow's task token and the failure's details for the administrator
+    only."""
+    data = case.model_dump(mode="json")
     for holder in (data.get("filing") or {}, data.get("police_record") or {}):
-        for party in holder.get("parties") or []:
-            if party.get("party_id") not in own:
-                party["id_number"] = None
-                party["phone"] = None
+        if holder.get("parties"):
+            holder["parties"] = redacted_parties(principal, holder["parties"])
+    if principal.is_admin:
+        return data
+    if data.get("pending"):
+        data["pending"] = {"kind": data["pending"].get("kind")}
+    if data.get("failure"):
+        data["failure"] = {"message": HELD_UP}
     return data
 
 
@@ -478,13 +606,20 @@ def actor_label(actor: str, case: Case, names: dict[str, str], t: Text | None = 
     return actor
 
 
-def _event_key_and_values(event: Event, case: Case, names: dict[str, str]) -> tuple[str, dict]:
+def _both(name: str, text: Callable[[Text], str]) -> dict[str, str]:
+    """`{name}_zh` and `{name}_en`: one value in both languages."""
+    return {f"{name}_{t.lang}": text(t) for t in (Text("zh"), Text("en"))}
+
+
+def _event_key_and_values(event: Event, case: Case, names: dict[str, str],
+                          admin: bool = False) -> tuple[str, dict]:
     data, kind = event.data, event.type
     values: dict[str, Any] = {"actor": actor_label(event.actor, case, names), "type": kind}
     if kind in ("PeriodOpened", "DecisionAwaited", "PeriodExpired"):
         zh, en = PERIOD_NAMES.get(data.get("kind"), ("", ""))
-        values.update(period_zh=zh, period_en=en, ends=china_time(data.get("ends_at")),
-                      reason=data.get("reason", ""), reason_zh=data.get("reason_zh", ""))
+        values.update(period_zh=zh, period_en=en,
+                      reason=data.get("reason", ""), reason_zh=data.get("reason_zh", ""),
+                      **_both("ends", lambda t: t.deadline(data.get("ends_at"))))
     elif kind == "PoliceRecordAttached":
         record = data.get("record") or {}
         values["report_no"] = record.get("report_no", "")
@@ -525,9 +660,23 @@ def _event_key_and_values(event: Event, case: Case, names: dict[str, str]) -> tu
     elif kind in ("NoticeServed", "NoticeNotServed"):
         receipt = data.get("receipt") or {}
         values.update(who=actor_label(data.get("recipient", ""), case, names),
-                      subject_zh=data.get("subject_zh", ""), subject_en=data.get("subject_en", ""),
+                      subject_zh=Text("zh").deadlines_in(data.get("subject_zh", "")),
+                      subject_en=Text("en").deadlines_in(data.get("subject_en", "")),
                       delivered=china_time(receipt.get("delivered_at")),
                       receipt=receipt.get("message_id", ""))
+    elif kind == "Withdrawn":
+        values.update(_both("reason", lambda t: t.message(data.get("reason", ""))))
+    elif kind == "WorkflowResumed":
+        # The state it resumed at is the workflow's own name, for the administrator.
+        if admin:
+            kind = "WorkflowResumedDetail"
+            values["resume_at"] = data.get("resume_at", "")
+    elif kind == "WorkflowFailed":
+        # What went wrong is for the administrator; the others learn that the case is held
+        # up and that the administrator knows.
+        if admin:
+            kind = "WorkflowFailedDetail"
+            values.update(error=data.get("error", ""), cause=data.get("cause", ""))
     else:
         values.update({k: v for k, v in data.items() if isinstance(v, (str, int))})
     if kind not in _words()["events"]:
@@ -535,10 +684,11 @@ def _event_key_and_values(event: Event, case: Case, names: dict[str, str]) -> tu
     return kind, values
 
 
-def timeline(events: list[Event], case: Case, names: dict[str, str]) -> list[dict[str, Any]]:
+def timeline(events: list[Event], case: Case, names: dict[str, str],
+             admin: bool = False) -> list[dict[str, Any]]:
     rows = []
     for event in events:
-        key, values = _event_key_and_values(event, case, names)
+        key, values = _event_key_and_values(event, case, names, admin)
         zh, en = _words()["events"][key]
         rows.append({"version": event.version, "type": event.type, "at": event.at.isoformat(),
                      "actor": event.actor, "summary_zh": zh.format_map(_Blank(values)),
@@ -548,11 +698,11 @@ def timeline(events: list[Event], case: Case, names: dict[str, str]) -> list[dic
 
 def _view(principal: Principal, case_id: str) -> tuple[Case, dict[str, str], dict[str, Any]]:
     app = platform()
-    case = app.case_for(principal, case_id)
+    case = app.case_for(principal, checked_case_id(case_id))
     names = app.names()
     return case, names, {
         "case": redacted(principal, case),
-        "timeline": timeline(app.store.events(case_id), case, names),
+        "timeline": timeline(app.store.events(case_id), case, names, principal.is_admin),
         "waiting_on": waiting_on(case), "my_actions": my_actions(principal, case),
         "documents": dict(case.documents)}
 
@@ -572,13 +722,13 @@ def waiting_labels(case: Case, names: dict[str, str], t: Text) -> list[str]:
     return labels
 
 
-def open_deadline(case: Case) -> str | None:
+def open_deadline(case: Case, t: Text) -> str | None:
     """The end of the period now running, in China time, if the case waits on one."""
     kind = case.awaited
     period = case.deadlines.get(kind or "")
     if not period or period.get("opened_for") != case.version_marker(kind or ""):
         return None
-    return china_time(period.get("ends_at"))
+    return t.deadline(period.get("ends_at"))
 
 
 def list_helpers(current: "Page") -> dict[str, Any]:
@@ -586,8 +736,11 @@ def list_helpers(current: "Page") -> dict[str, Any]:
     return {"waiting": lambda case: waiting_labels(case, names, current.t)}
 
 
-def case_page(current: "Page", case_id: str) -> dict[str, Any]:
-    """What the case page shows: the API's view of the case, in words."""
+def case_page(current: "Page", case_id: str, typed: dict[str, Any] | None = None,
+              error: DomainError | None = None) -> dict[str, Any]:
+    """What the case page shows: the API's view of the case, in words. After a refused
+    action, `typed` is what the form sent (shown again as typed) and `error` why it was
+    refused (shown by its field)."""
     case, names, view = _view(current.principal, case_id)
     t = current.t
     assessment = case.assessment or {}
@@ -598,15 +751,32 @@ def case_page(current: "Page", case_id: str) -> dict[str, Any]:
         proposal_rows = [{"payer": f"{v['vehicle_id']}/{part}", "amount": ""}
                          for v in case.vehicles for part in ("compulsory", "commercial", "party")
                          if part == "party" or v.get(f"{part}_insurer")]
+    typed = {k: v for k, v in (typed or {}).items() if isinstance(v, str)}
+    if typed.get("action") == "propose":
+        proposal_rows = [{**row, "amount": typed.get(f"payments.{row['payer']}", "")}
+                         for row in proposal_rows]
+    label = partial(actor_label, case=case, names=names, t=t)
     done = current.query.get("done")
     return {
         **view, "model": case, "names": names,
         "status_words": t.of("status", case.status), "waiting": waiting_labels(case, names, t),
-        "deadline": open_deadline(case), "awaited": t.period(case.awaited),
-        "proposal_rows": proposal_rows,
-        "label": lambda actor: actor_label(actor, case, names, t),
-        "payer": lambda payer: payer_label(payer, t, case, names),
+        "deadline": open_deadline(case, t), "awaited": t.period(case.awaited),
+        "proposal_rows": proposal_rows, "typed": typed,
+        "action_error": error, "failed_action": typed.get("action") if error else None,
+        "inline_error": error.field if error and typed.get("action") == "propose" and any(
+            error.field == f"payments.{row['payer']}" for row in proposal_rows) else None,
+        "error_words": t.message(error.message, label) if error else "",
+        "ending_reason": t.message(case.ending_reason, label) if case.ending_reason else "",
+        "transfer_words": transfer_words(case, t, label),
+        "label": label, "payer": lambda payer: payer_label(payer, t, case, names),
         "flash": t("done", action=t.of("actions", done)) if done in ACTIONS else None}
+
+
+def transfer_words(case: Case, t: Text, label: Callable[[str], str]) -> dict[str, Any]:
+    """The transfer to litigation in words: its reason and the undisputed facts."""
+    transfer = case.transfer or {}
+    return {"reason": t.message(transfer.get("reason") or "", label),
+            "facts": [t.message(fact, label) for fact in transfer.get("undisputed_facts", [])]}
 
 
 def _row(case: Case) -> dict[str, Any]:
@@ -642,48 +812,19 @@ def case_rows(principal: Principal) -> list[dict[str, Any]]:
 
 # --- the filing form -----------------------------------------------------------------------
 
-PARTY_FIELDS = ("name", "id_number", "phone", "role", "responsibility")
-VEHICLE_FIELDS = ("plate", "driver_party_id", "compulsory_insurer", "commercial_insurer",
-                  "commercial_limit", "liability", "at_fault")
 # The claimed amounts, in the filing's claim and in the calculator's victim alike.
 AMOUNTS = ("medical", "nutrition", "transport", "accommodation", "assistive_devices",
            "emotional_distress", "property")
 CLAIM_FIELDS = ("age", "residence", "outcome", "disability_grades", "hospital_days",
                 *AMOUNTS, "lost_income_daily", "lost_income_days", "nursing_daily",
                 "nursing_days")
-MAX_ROWS = 10
-
-
-def _indices(fields: dict[str, str], prefix: str) -> list[int]:
-    pattern = re.compile(rf"^{prefix}\.(\d+)\.")
-    found = {int(m.group(1)) for key in fields if (m := pattern.match(key))}
-    return list(range(min(max(found) + 1, MAX_ROWS))) if found else []
-
-
-def _rows(fields: dict[str, str], prefix: str, names: tuple[str, ...], id_name: str,
-          make_id: Callable[[int], str]) -> list[dict[str, str]]:
-    """The table rows of a form, trailing blank rows dropped, blank values left out so that
-    a required field is reported missing and an optional one takes its default."""
-    rows = []
-    for index in _indices(fields, prefix):
-        row = {name: fields.get(f"{prefix}.{index}.{name}", "").strip() for name in names}
-        row = {name: value for name, value in row.items() if value}
-        row[id_name] = fields.get(f"{prefix}.{index}.{id_name}", "").strip() or make_id(index)
-        rows.append(row)
-    while rows and set(rows[-1]) <= {id_name, "role", "responsibility", "at_fault"}:
-        rows.pop()
-    return rows
 
 
 def filing_from_form(fields: dict[str, str], lang: str) -> dict[str, Any]:
-    """The Filing (as a dict) from the form's fields, named by their Filing paths."""
-    filing: dict[str, Any] = {
-        key: fields[key].strip() for key in ("accident_date", "accident_place", "region",
-                                             "police_report_no", "claimant_party_id")
-        if fields.get(key, "").strip()}
-    filing["parties"] = _rows(fields, "parties", PARTY_FIELDS, "party_id", lambda i: f"p{i + 1}")
-    filing["vehicles"] = _rows(fields, "vehicles", VEHICLE_FIELDS, "vehicle_id",
-                               lambda i: "ABCDEFGHIJ"[i])
+    """The filing (as a dict) from the form's fields, named by their Filing paths. The form
+    gives the police report number and the claim; the accident, the parties and the vehicles
+    are the police record's, which the platform reads itself."""
+    filing: dict[str, Any] = {"police_report_no": fields.get("police_report_no", "").strip()}
     claim = {key: fields.get(f"claim.{key}", "").strip() for key in CLAIM_FIELDS}
     claim = {key: value for key, value in claim.items() if value}
     if "disability_grades" in claim:
@@ -698,58 +839,57 @@ def filing_from_form(fields: dict[str, str], lang: str) -> dict[str, Any]:
     return filing
 
 
-def record_fields(record: dict[str, Any]) -> dict[str, str]:
-    """A police record as the filing form's fields."""
-    fields = {key: str(record.get(key) or "") for key in
-              ("police_report_no", "accident_date", "accident_place", "region")}
-    fields["police_report_no"] = record.get("report_no", "")
-    for index, party in enumerate(record.get("parties", [])):
-        for name in ("party_id", *PARTY_FIELDS):
-            fields[f"parties.{index}.{name}"] = str(party.get(name) or "")
-    for index, vehicle in enumerate(record.get("vehicles", [])):
-        for name in ("vehicle_id", *VEHICLE_FIELDS):
-            value = vehicle.get(name)
-            fields[f"vehicles.{index}.{name}"] = (
-                ("true" if value else "false") if isinstance(value, bool) else str(value or ""))
-    return fields
+def record_for(principal: Principal, report_no: Any) -> dict[str, Any] | None:
+    """The police record of this number if the principal may read it (a party to that
+    accident, or the administrator), else None."""
+    report_no = str(report_no or "").strip()
+    if not report_no or len(report_no) > 64:
+        return None
+    return platform().prefill(report_no, principal)
 
 
-def with_record(fields: dict[str, str], record: dict[str, Any]) -> dict[str, str]:
-    """The form after fetching a police record: its accident, parties and vehicles replace
-    those typed; the claim stays."""
-    kept = {k: v for k, v in fields.items()
-            if not k.startswith(("parties.", "vehicles.", "claimant_party_id", "claim.victim"))}
-    return {**kept, **record_fields(record)}
+def record_view(principal: Principal, record: dict[str, Any], t: Text,
+                names: dict[str, str]) -> dict[str, Any]:
+    """A police record in words, as the filing form shows it: the other parties without ID
+    numbers or phones, the insurers by their full names."""
+    parties = redacted_parties(principal, record.get("parties", []))
+    by_id = {p["party_id"]: p for p in parties}
+    return {
+        "report_no": record.get("report_no", ""), "issued_by": record.get("issued_by", ""),
+        "accident_date": record.get("accident_date", ""),
+        "accident_place": record.get("accident_place", ""),
+        "region": t.of("regions", record.get("region", "")),
+        "parties": [{**p, "mine": p.get("id_number") == principal.key,
+                     "role_words": t.of("roles", p.get("role")),
+                     "responsibility_words": t.of("responsibility", p.get("responsibility"))}
+                    for p in parties],
+        "vehicles": [{**v, "driver": (by_id.get(v.get("driver_party_id")) or {}).get("name", ""),
+                      "compulsory_name": names.get(v.get("compulsory_insurer") or "", ""),
+                      "commercial_name": names.get(v.get("commercial_insurer") or "", "")}
+                     for v in record.get("vehicles", [])]}
 
 
 def filing_form(current: "Page", fields: dict[str, str],
                 errors: dict[str, str] | None = None) -> dict[str, Any]:
-    """What the filing page needs to draw the form from its fields."""
+    """What the filing page needs: the police record of the number given (read, never typed),
+    the claim's fields as typed, and the errors by their fields."""
     principal = current.principal
-    parties = max(len(_indices(fields, "parties")), 2)
-    vehicles = max(len(_indices(fields, "vehicles")), 1)
-    options = []
-    for index in range(parties):
-        party_id = fields.get(f"parties.{index}.party_id") or f"p{index + 1}"
-        name = fields.get(f"parties.{index}.name") or ""
-        options.append({"party_id": party_id, "name": name, "index": index,
-                        "id_number": fields.get(f"parties.{index}.id_number", ""),
-                        "role": fields.get(f"parties.{index}.role", "")})
+    record = record_for(principal, fields.get("police_report_no"))
     values = dict(fields)
-    if not values.get("claimant_party_id"):
-        mine = next((o["party_id"] for o in options if o["id_number"] == principal.key), None)
-        values["claimant_party_id"] = mine or options[0]["party_id"]
-    if not values.get("claim.victim_party_id"):
-        injured = next((o["party_id"] for o in options if o["role"] == "injured"), None)
-        values["claim.victim_party_id"] = injured or values["claimant_party_id"]
     values.setdefault("submission_id", str(uuid.uuid4()))
-    insurers = [(i["insurer_id"], i["name"]) for i in platform().roster_data["insurers"]]
-    return {"values": values, "party_rows": range(parties), "vehicle_rows": range(vehicles),
-            "party_options": options,
-            "party_choices": [(o["party_id"], o["name"] or current.t("party_n", n=o["index"] + 1))
-                              for o in options],
-            "insurers": insurers,
-            "messages": {path: current.t.message(m) for path, m in (errors or {}).items()}}
+    context: dict[str, Any] = {
+        "values": values, "record": None, "victim_choices": [],
+        "messages": {path: current.t.message(m) for path, m in (errors or {}).items()}}
+    if record is None:
+        return context
+    view = record_view(principal, record, current.t, platform().names())
+    injured = [p for p in view["parties"] if p.get("role") == "injured"]
+    if not values.get("claim.victim_party_id"):
+        mine = next((p for p in injured if p["mine"]), None)
+        values["claim.victim_party_id"] = (mine or (injured or [{}])[0]).get("party_id", "")
+    return {**context, "record": view,
+            "claimant": next((p for p in view["parties"] if p["mine"]), None),
+            "victim_choices": [(p["party_id"], p["name"]) for p in injured]}
 
 
 def submission_id(fields: dict[str, Any]) -> str:
@@ -766,12 +906,10 @@ def file_case_allowed(principal: Principal) -> None:
 
 
 def fetched_form(current: "Page", fields: dict[str, str]) -> dict[str, Any]:
-    """The filing form after "fetch the police record" without JavaScript."""
+    """The filing form after "fetch the police record": the record, or why there is none."""
     file_case_allowed(current.principal)
-    record = platform().prefill(fields.get("police_report_no", ""))
-    if record:
-        fields = with_record(fields, record)
-    return {**filing_form(current, fields), "record_status": "loaded" if record else "missing"}
+    context = filing_form(current, fields)
+    return {**context, "record_status": "loaded" if context["record"] else "missing"}
 
 
 def file_case(principal: Principal, filing: Any, submission: str) -> tuple[str, bool]:
@@ -779,16 +917,21 @@ def file_case(principal: Principal, filing: Any, submission: str) -> tuple[str, 
     file_case_allowed(principal)
     if not isinstance(filing, dict):
         raise DomainError("the filing must be a JSON object", "filing")
+    if not isinstance(filing.get("claim", {}), dict):
+        raise DomainError("the claim must be a JSON object", "claim")
     app = platform()
     known = app.store.submission(submission)
     return (known, False) if known else (app.file_case(principal, filing, submission), True)
 
 
-def police_record(report_no: str) -> dict[str, Any]:
-    record = platform().prefill(report_no)
+def police_record(report_no: str, principal: Principal) -> dict[str, Any]:
+    """GET /api/police-records/{no}: the record for a party to that accident, the other
+    parties without ID numbers or phones. A record of someone else's accident is answered
+    like an unknown number, so that no one learns which numbers exist."""
+    record = record_for(principal, report_no)
     if record is None:
         raise NotFound("no police record for this number", "police_report_no")
-    return record
+    return {**record, "parties": redacted_parties(principal, record.get("parties", []))}
 
 
 # --- the calculator page -------------------------------------------------------------------
@@ -834,7 +977,9 @@ def calculator_request(fields: dict[str, str]) -> dict[str, Any]:
 
 
 def _int_or_text(text: str) -> int | str:
-    return int(text) if text.isdigit() else text
+    """A grade as a number when it is one (ASCII digits only: `int("²")` would fail), else
+    as typed, for the calculator to report."""
+    return int(text) if re.fullmatch(r"[0-9]{1,3}", text) else text
 
 
 def calculate(request: dict[str, Any]) -> str:
@@ -937,10 +1082,12 @@ def _state_of(event: dict[str, Any]) -> str | None:
 
 def execution(name: str) -> dict[str, Any]:
     workflow = platform().workflow
+    if not _EXECUTION_NAME.fullmatch(name or ""):
+        raise NotFound("no such execution")
     try:
         described = workflow.describe(name)
     except ClientError as error:
-        if error.response["Error"]["Code"] == "ExecutionDoesNotExist":
+        if error.response["Error"]["Code"] in ("ExecutionDoesNotExist", "InvalidArn"):
             raise NotFound(f"no execution {name}") from None
         raise
     history = workflow.history(name)
@@ -967,10 +1114,11 @@ def workflow_picture(definition: dict[str, Any], history: list[dict[str, Any]],
     return states
 
 
-def admin_page(status: str | None) -> dict[str, Any]:
+def admin_page(status: str | None, redriven: str | None = None) -> dict[str, Any]:
     store = platform().store
     counts = {name: len(store.cases_with_status(name)) for name in OPEN_STATUSES + ("closed",)}
     return {"executions": executions(status or None), "status_filter": status,
+            "redriven": redriven if redriven and _EXECUTION_NAME.fullmatch(redriven) else None,
             "statuses": EXECUTION_STATUSES, "failed_cases": store.cases_with_status("failed"),
             "counts": {name: count for name, count in counts.items() if count}}
 
@@ -989,7 +1137,7 @@ def execution_page(name: str) -> dict[str, Any]:
 def redrive(case_id: str) -> str:
     """Starts a failed case's workflow again where its events say it stood."""
     app = platform()
-    case = app.store.load(case_id)
+    case = app.store.load(checked_case_id(case_id))
     if case.status != "failed":
         raise WrongStage(f"the case is {case.status}; only a failed case is redriven")
     name = app.start_workflow(case, case.resume_at or "IntakeCheck")
@@ -1084,8 +1232,28 @@ class Page:
 
 def document_response(case_id: str, document_id: str, principal: Principal) -> Response:
     app = platform()
-    app.case_for(principal, case_id)
+    case = app.case_for(principal, checked_case_id(case_id))
+    if not _DOCUMENT_ID.fullmatch(document_id or ""):
+        raise NotFound("no such document")
     document = app.store.document(case_id, document_id)
-    return Response(body=document["html"], status_code=200, headers={
+    html = document_for(principal, case, document["html"])
+    return Response(body=html, status_code=200, headers={
         "Content-Type": "text/html; charset=utf-8", "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
+
+
+def document_for(principal: Principal, case: Case, html: str) -> str:
+    """A document as this principal may read it. The case file for the court lists every
+    party's ID number and phone; a party reads it with the others' blanked out. The document
+    is rendered once for everyone, so the known values are blanked where they appear."""
+    if principal.role != "party":
+        return html
+    hidden = "（不予显示 not shown）"
+    parties = case.parties + list((case.police_record or {}).get("parties") or [])
+    for party in parties:
+        if party.get("id_number") == principal.key:
+            continue
+        for key in ("id_number", "phone"):
+            if party.get(key):
+                html = html.replace(str(party[key]), hidden)
+    return html

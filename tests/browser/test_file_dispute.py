@@ -1,5 +1,5 @@
-"""A party files a dispute in a real browser: signs in, fetches the police record, fills in
-the claim, submits, and lands on the case page with its timeline.
+"""A party files a dispute in a real browser: signs in, fetches the police record (shown, not
+typed), fills in the claim, submits, and lands on the case page with its timeline.
 
 Runs Debian's chromium headless against chalice's local server, which serves the web app on a
 free port with the whole stack (moto's Step Functions and the real handlers) in this process.
@@ -92,12 +92,15 @@ def test_a_party_files_a_dispute_from_the_police_record(site):
 
             page.goto(f"{site}/file")
             page.fill("#f-police_report_no", "GD2026-0001")
-            page.click("#fetch")
-            expect(page.locator('input[name="parties.0.name"]')).to_have_value("张伟")
-            expect(page.locator('input[name="parties.1.name"]')).to_have_value("李强")
-            expect(page.locator('input[name="vehicles.0.plate"]')).to_have_value("粤A12345")
+            page.press("#f-police_report_no", "Enter")  # Enter fetches until there is a record
             expect(page.locator("#record-status")).to_contain_text("已调取事故认定书")
-            expect(page.locator("#f-claimant_party_id")).to_have_value("p1")
+            parties = page.locator("#parties tbody tr")
+            expect(parties.nth(0)).to_contain_text("张伟（本人）")
+            expect(parties.nth(1)).to_contain_text("李强")
+            expect(parties.nth(1)).to_contain_text("不予显示")  # the other party's ID number
+            expect(page.locator("#vehicles")).to_contain_text("粤A12345")
+            expect(page.locator("#vehicles")).to_contain_text("中国人民财产保险股份有限公司")
+            expect(page.locator("#f-claim\\.victim_party_id")).to_have_value("p1")
 
             page.fill("#f-claim\\.age", "34")
             page.fill("#f-claim\\.medical", "12000")

@@ -55,6 +55,20 @@ def store(cloud):
     return web_support.platform().store
 
 
+@pytest.fixture(autouse=True)
+def free_accidents(request):
+    """Each test files its own dispute about the sample accidents. The platform keeps one
+    open case per accident and injured person (CLAIM#<report no>#<party>); the earlier tests'
+    cases stay open, so their claims are released before each test."""
+    if "cloud" not in request.fixturenames:
+        return
+    store = request.getfixturevalue("store")
+    for record in reference("police_records.json"):
+        for party in record["parties"]:
+            store.table.delete_item(Key={"pk": f"CLAIM#{record['report_no']}#{party['party_id']}",
+                                         "sk": "CLAIM"})
+
+
 class Browser:
     """A client that keeps its cookies, like a browser, over chalice's test client."""
 

@@ -4,10 +4,12 @@ everything; the rest get 403, on the API and on the pages alike."""
 
 import pytest
 
+from daojiao import web_support
+
 from .conftest import awaiting, body, file_case, wait_until
 
-ZHANG_ID = "440106199001011234"
-LI_ID = "440106198505052345"
+ZHANG_ID = "440106199001011235"
+LI_ID = "440106198505052343"
 
 
 @pytest.fixture
@@ -51,6 +53,51 @@ def test_a_party_sees_the_other_parties_by_name_only(signed_in, assigned_case):
     assert record["p2"]["id_number"] is None
     page = signed_in("zhangwei").get(f"/cases/{assigned_case.case_id}").body.decode()
     assert "李强" in page and LI_ID not in page and "13800000002" not in page
+
+
+def test_redaction_goes_by_id_number_even_when_the_record_numbers_parties_its_own_way(
+        signed_in, store, assigned_case):
+    # The police record as attached calls Zhang "p2" and Li "p1"; Zhang still sees only
+    # his own ID number and phone there.
+    web_support.platform().run_step(assigned_case.case_id, lambda case: [
+        ("PoliceRecordAttached", {"record": {**case.police_record, "parties": [
+            {**case.police_record["parties"][1], "party_id": "p1"},
+            {**case.police_record["parties"][0], "party_id": "p2"}]}})])
+
+    view = body(signed_in("zhangwei").get(f"/api/cases/{assigned_case.case_id}"))
+
+    record = {p["name"]: p for p in view["case"]["police_record"]["parties"]}
+    assert (record["张伟"]["id_number"], record["张伟"]["phone"]) == (ZHANG_ID, "13800000001")
+    assert (record["李强"]["id_number"], record["李强"]["phone"]) == (None, None)
+
+
+def test_only_the_administrator_gets_the_workflows_task_token(signed_in, assigned_case):
+    path = f"/api/cases/{assigned_case.case_id}"
+
+    for username in ("zhangwei", assigned_case.mediator_id, "picc"):
+        assert body(signed_in(username).get(path))["case"]["pending"] == {
+            "kind": "mediator_acceptance"}
+    pending = body(signed_in("admin").get(path))["case"]["pending"]
+    assert pending["kind"] == "mediator_acceptance" and pending["token"]
+
+
+def test_why_a_workflow_failed_is_for_the_administrator_only(signed_in, assigned_case):
+    case_id = assigned_case.case_id
+    web_support.platform().run_step(case_id, lambda case: [
+        ("WorkflowFailed", {"error": "States.TaskFailed", "cause": "table throttled"})])
+    zhang, admin = signed_in("zhangwei"), signed_in("admin")
+
+    view = body(zhang.get(f"/api/cases/{case_id}"))
+    assert view["case"]["failure"] == {
+        "message": "the case is held up; the administrator has been alerted"}
+    assert "table throttled" not in repr(view)
+    page = zhang.get(f"/cases/{case_id}").body.decode()
+    assert "案件办理暂时受阻，已通知管理员处理。" in page
+    assert "table throttled" not in page and "States.TaskFailed" not in page
+
+    assert body(admin.get(f"/api/cases/{case_id}"))["case"]["failure"] == {
+        "error": "States.TaskFailed", "cause": "table throttled"}
+    assert "States.TaskFailed：table throttled" in admin.get(f"/cases/{case_id}").body.decode()
 
 
 def test_the_mediator_and_the_court_see_the_whole_file(signed_in, assigned_case):

@@ -1,6 +1,10 @@
 """Signing in: a session cookie for the right password, nothing for a wrong one, and every
 other API route closed without it."""
 
+import pytest
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from daojiao import web_support
 from daojiao.web_support import hash_password, verify_password
 
 from .conftest import body, header
@@ -10,7 +14,7 @@ def test_the_right_password_gives_an_http_only_session_cookie(browser):
     response = browser.sign_in("zhangwei")
 
     assert response.status_code == 200
-    assert body(response) == {"role": "party", "key": "440106199001011234",
+    assert body(response) == {"role": "party", "key": "440106199001011235",
                               "display_name": "张伟"}
     cookie = header(response, "Set-Cookie")
     assert cookie.startswith("session=")
@@ -71,6 +75,53 @@ def test_the_sign_in_page_never_sends_you_off_site(browser):
                                             "next": "//evil.example/"})
 
     assert header(response, "Location") == "/cases"
+
+
+@pytest.mark.parametrize("target", [
+    "/cases\nSet-Cookie: x=1", "/cases\r\nLocation: //evil.example", "/\t/evil.example",
+    "/cases\x00", "//evil.example/", "https://evil.example/", "evil.example/cases",
+    "/\\evil.example", "", "/ /evil.example"])
+def test_a_next_that_is_not_a_plain_path_of_this_site_goes_to_the_case_list(browser, target):
+    response = browser.post_form("/login", {"username": "med-gd-1", "password": "demo1234",
+                                            "next": target})
+
+    assert response.status_code == 303
+    assert header(response, "Location") == "/cases"
+
+
+def test_a_next_with_chinese_letters_is_kept_percent_encoded(browser):
+    response = browser.post_form("/login", {"username": "med-gd-1", "password": "demo1234",
+                                            "next": "/cases?q=张伟"})
+
+    assert header(response, "Location") == "/cases?q=%E5%BC%A0%E4%BC%9F"
+
+
+def test_without_session_secret_a_session_lasts_as_long_as_the_process(monkeypatch):
+    monkeypatch.delenv("SESSION_SECRET", raising=False)
+    web_support._process_secret.cache_clear()
+    token = web_support._serializer().dumps({"u": "admin"})
+
+    assert web_support._serializer().loads(token) == {"u": "admin"}
+    web_support._process_secret.cache_clear()  # as after a restart
+    with pytest.raises(BadSignature):
+        web_support._serializer().loads(token)
+    web_support._process_secret.cache_clear()
+
+
+def test_a_cookie_signed_with_the_old_development_secret_is_no_session(browser, monkeypatch):
+    monkeypatch.delenv("SESSION_SECRET", raising=False)
+    forged = URLSafeTimedSerializer("daojiao-local-development-session-secret",
+                                    salt="daojiao-session").dumps({"u": "admin"})
+    browser.cookies["session"] = forged
+
+    assert browser.get("/api/cases").status_code == 401
+
+
+def test_an_overlong_username_is_a_wrong_password_not_an_error(browser):
+    response = browser.sign_in("z" * 5000)
+
+    assert response.status_code == 401
+    assert body(response)["error"] == "wrong username or password"
 
 
 def test_the_sign_in_page_says_when_the_password_is_wrong(browser):
