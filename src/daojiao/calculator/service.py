@@ -30,6 +30,13 @@ from daojiao.calculator.rules import (
 from daojiao.calculator.standards import StandardsCatalog, shipped_additions
 
 CHINA = ZoneInfo("Asia/Shanghai")
+FIGURE_NAMES_ZH = {
+    "urban_income": "城镇居民人均可支配收入", "urban_consumption": "城镇居民人均消费支出",
+    "rural_income": "农村居民人均可支配收入", "rural_consumption": "农村居民人均消费支出",
+    "average_wage": "职工年平均工资", "meal_allowance": "住院伙食补助标准",
+}
+REGION_NAMES_ZH = {"national": "全国", "beijing": "北京", "jiangsu": "江苏",
+                   "guangdong": "广东", "zhejiang": "浙江"}
 
 
 @dataclass(frozen=True)
@@ -345,7 +352,8 @@ def _resolve_standards(
             f"standards.{name}",
             f"{name} is needed ({'; '.join(needs[name])}) but the {region} {year} standards "
             f"do not include it: give it in standards.{name}",
-            f"需要 {name}，但 {region} {year} 年度标准未包含该数据：请在 standards.{name} 中给出",
+            f"需要{FIGURE_NAMES_ZH.get(name, name)}，但{REGION_NAMES_ZH.get(region, region)}"
+            f" {year} 年度标准未包含该数据：请由管理员载入，或在 standards.{name} 中给出",
         )
         for name in missing
     ]
