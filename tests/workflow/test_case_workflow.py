@@ -29,12 +29,16 @@ MEDIATOR = Principal("mediator", "med-gd-1")
 PROPOSAL = {"A/compulsory": "18000", "A/commercial": "3000.50", "A/party": "500"}
 
 
-def mediate_to_proposal(app, case_id):
+def mediation_begins(app, case_id):
     wait_until(app, case_id, waiting_for("mediator_acceptance"))
     case = app.store.load(case_id)
     assert case.mediator_id == "med-gd-1"  # people's mediator of Guangdong, load 0
     app.decide(MEDIATOR, case_id, decisions.mediator_answer, accept=True)
     wait_until(app, case_id, waiting_for("mediation"))
+
+
+def mediate_to_proposal(app, case_id):
+    mediation_begins(app, case_id)
     app.decide(MEDIATOR, case_id, decisions.record_proposal, payments=PROPOSAL)
     wait_until(app, case_id, waiting_for("answers"))
 
@@ -347,9 +351,7 @@ def test_a_mediator_who_does_not_answer_in_time_is_replaced(platform):
 
 def test_the_mediator_records_that_mediation_failed(platform):
     case_id = file(platform)
-    wait_until(platform, case_id, waiting_for("mediator_acceptance"))
-    platform.decide(MEDIATOR, case_id, decisions.mediator_answer, accept=True)
-    wait_until(platform, case_id, waiting_for("mediation"))
+    mediation_begins(platform, case_id)
     platform.decide(MEDIATOR, case_id, decisions.mediation_failed,
                     reason="the parties are 200,000 yuan apart")
     case = wait_until(platform, case_id, waiting_for("docket"))
@@ -379,9 +381,7 @@ def test_an_agreement_not_signed_in_time_is_transferred(platform):
 @pytest.mark.parametrize("periods", [{"DocketPeriod": "2s"}], indirect=True)
 def test_a_court_that_does_not_docket_in_time_is_flagged_for_the_administrator(platform):
     case_id = file(platform)
-    wait_until(platform, case_id, waiting_for("mediator_acceptance"))
-    platform.decide(MEDIATOR, case_id, decisions.mediator_answer, accept=True)
-    wait_until(platform, case_id, waiting_for("mediation"))
+    mediation_begins(platform, case_id)
     platform.decide(MEDIATOR, case_id, decisions.mediation_failed, reason="no agreement")
     case = wait_until(platform, case_id, lambda c: c.status == "failed", timeout=15)
     assert (case.failure["error"], case.resume_at) == ("States.Timeout", "OpenDocketPeriod")
