@@ -120,9 +120,12 @@ class Platform:
             raise FilingRejected({**errors, **field_errors(error)}) from None
         errors.update(check_consistency(filing, china_today()))
         claim_key = f"{filing.police_report_no}#{filing.claim.victim_party_id}"
-        open_case = self.store.unique_owner("CLAIM", claim_key)
-        if open_case:
-            errors["police_report_no"] = f"case {open_case} for this accident is already open"
+        earlier = self.store.unique_owner("CLAIM", claim_key)
+        if earlier and self.store.load(earlier).status == "closed":
+            errors["police_report_no"] = (f"case {earlier} for this accident has ended; it "
+                                          "cannot be filed again")
+        elif earlier:
+            errors["police_report_no"] = f"case {earlier} for this accident is already open"
         if errors:
             raise FilingRejected(errors)
         today = china_today().strftime("%Y%m%d")

@@ -185,9 +185,25 @@ def test_each_insurer_gets_one_instruction_for_what_the_agreement_has_it_pay():
 
 def test_a_docket_number_has_the_courts_form():
     court = Principal("court", "c1")
-    case = case_at(("TransferredToLitigation", {"court_id": "c1", "court_name": "x"}))
-    for good in ("(2026)粤0106民初1234号", "（2026）苏0102民初7号"):
+    case = case_at(("TransferredToLitigation", {"court_id": "c1", "court_name": "x",
+                                                "docket_prefix": "(2026)苏0102民初",
+                                                "court_code": "苏0102"}))
+    for good in ("(2026)苏0102民初1234号", "（2026）苏0102民初7号"):
         assert decisions.docket(court, case, good) == ("Docketed", {"docket_no": good})
-    for bad in ("<b>x</b>(2026)", "1234", "(26)粤0106民初1号", "(2026)粤0106民初号"):
-        with pytest.raises(DomainError, match="docket number"):
+    for bad in ("<b>x</b>(2026)", "1234", "(26)苏0102民初1号", "(2026)苏0102民初号",
+                "(2026)粤0106民初12号",  # another court's code
+                "(2026)苏0102刑初12号",  # a criminal case
+                "(2026）苏0102民初12号",  # brackets that do not match
+                "(0000)苏0102民初12号", "(2026)苏0102民初0号"):
+        with pytest.raises(DomainError, match="such as \\(2026\\)苏0102民初1234号"):
             decisions.docket(court, case, bad)
+
+
+def test_no_insurer_is_asked_beyond_its_commercial_policy():
+    case = case_at(("MediatorAssigned", {"mediator_id": "m1"}), ("MediatorAccepted", {}))
+    case.filing["accident_date"] = "2026-10-12"
+    mediator = Principal("mediator", "m1")
+    # Vehicle A's commercial third-party policy is 500,000 yuan.
+    assert decisions.record_proposal(mediator, case, {"A/commercial": "500000"})
+    with pytest.raises(DomainError, match="at most 500,000.00"):
+        decisions.record_proposal(mediator, case, {"A/commercial": "500000.01"})

@@ -65,7 +65,7 @@ def test_the_execution_page_marks_the_current_and_visited_states(signed_in, wait
     page = signed_in("admin").get(f"/admin/executions/{waiting_case.case_id}").body.decode()
 
     assert '<li class="current" aria-current="step"' in page
-    assert "AwaitMediatorAcceptance ◀" in page
+    assert "等待调解员接受 <small>AwaitMediatorAcceptance</small> ◀" in page
     assert '<li class="visited"' in page
 
 

@@ -83,11 +83,18 @@ def test_rejected_proposal_is_transferred_and_docketed(platform):
     case = wait_until(platform, case_id, waiting_for("docket"))
     assert case.status == "transferred"
     assert case.transfer["reason"] == "the proposal was rejected"
+    assert case.transfer["court_code"] == "粤0106"  # 天河区人民法院
     assert "case_file" in case.documents
     platform.decide(TIANHE, case_id, decisions.docket, docket_no="(2026)粤0106民初1234号")
 
     case = wait_until(platform, case_id, lambda c: c.status == "closed")
     assert (case.ending, case.docket_no) == ("transferred", "(2026)粤0106民初1234号")
+    from daojiao.platform import FilingRejected
+
+    with pytest.raises(FilingRejected) as refused:
+        file(platform)  # a litigated dispute is not filed for mediation again
+    assert refused.value.errors["police_report_no"] == (
+        f"case {case_id} for this accident has ended; it cannot be filed again")
 
 
 @pytest.mark.parametrize("periods", [{"PartyAnswerPeriod": "2s"}], indirect=True)

@@ -11,8 +11,9 @@ from daojiao.domain.case import WITHDRAWABLE, Case
 from daojiao.domain.errors import AlreadyDone, DomainError, NotAllowed, WrongStage
 
 NewEvent = tuple[str, dict[str, Any]]  # (type, data)
-# 案号: (year) + province abbreviation + court code + case type + number + 号.
-_DOCKET_NO = re.compile(r"^[(（]\d{4}[)）][\u4e00-\u9fff]\d{2,4}[\u4e00-\u9fff]{1,4}\d{1,6}号$")
+# 案号 of a civil first-instance case: (year) + the court's code + 民初 + number + 号, with
+# both brackets half-width or both full-width.
+_DOCKET_NO = re.compile(r"^(?:\((20\d\d)\)|（(20\d\d)）)([\u4e00-\u9fff]\d{4})民初[1-9]\d{0,5}号$")
 
 
 def _stage(case: Case, *statuses: str) -> None:
@@ -79,7 +80,8 @@ def record_proposal(principal: Principal, case: Case, payments: dict[str, Any],
     """The mediator's proposal (调解方案): who pays how much, by payer key
     (`A/compulsory`, `A/commercial`, `A/party`).
 
-    A compulsory insurer is never asked for more than its statutory limits allow.
+    An insurer is never asked for more than its statutory limits (交强险) or its policy
+    (商业三者险) cover.
     """
     _mediator(principal, case)
     _stage(case, "mediating")
@@ -94,6 +96,11 @@ def record_proposal(principal: Principal, case: Case, payments: dict[str, Any],
             cap = compulsory_cap(case, payers[payer])
             if amount > cap:
                 raise DomainError(f"compulsory insurance pays at most {cap:,.2f} yuan here",
+                                  field)
+        if payer.endswith("/commercial"):
+            policy = Decimal(str(payers[payer]["commercial_limit"]))
+            if amount > policy:
+                raise DomainError(f"the commercial policy covers at most {policy:,.2f} yuan",
                                   field)
         if amount:
             lines.append({"payer": payer, "amount": str(amount)})
@@ -157,8 +164,11 @@ def docket(principal: Principal, case: Case, docket_no: str) -> NewEvent:
     _court(principal, case)
     _stage(case, "transferred")
     docket_no = docket_no.strip()
-    if not _DOCKET_NO.match(docket_no):
-        raise DomainError("a docket number such as (2026)粤0106民初1234号", "docket_no")
+    example = f"{(case.transfer or {}).get('docket_prefix') or '(2026)粤0106民初'}1234号"
+    match = _DOCKET_NO.match(docket_no)
+    court_code = (case.transfer or {}).get("court_code")
+    if not match or (court_code and match.group(3) != court_code):
+        raise DomainError(f"a docket number of this court, such as {example}", "docket_no")
     return "Docketed", {"docket_no": docket_no}
 
 
@@ -169,7 +179,8 @@ def withdraw(principal: Principal, case: Case, reason: str = "") -> NewEvent:
         raise NotAllowed("only the claimant may withdraw the case")
     if case.status not in WITHDRAWABLE or (
             case.status == "failed" and case.status_before_failure not in WITHDRAWABLE):
-        raise WrongStage("a case can be withdrawn only before the court decides")
+        raise WrongStage("a case can be withdrawn only while it is in mediation or awaiting "
+                         "the court's confirmation")
     return "Withdrawn", {"reason": reason.strip()[:500] or "withdrawn by the claimant"}
 
 

@@ -183,8 +183,10 @@ def transfer_to_litigation(case: Case, courts: list[dict[str, Any]]) -> NewEvent
         accepted_by = [actor for actor, a in case.answers.items() if a["accepted"]]
         if accepted_by:
             undisputed.append("proposal accepted by " + ", ".join(sorted(accepted_by)))
+    prefix = court.get("docket_prefix", "")
     return "TransferredToLitigation", {
         "court_id": court["court_id"], "court_name": court["name"],
+        "docket_prefix": prefix, "court_code": prefix[6:11] if len(prefix) >= 11 else None,
         "reason": case.ending_reason or "mediation did not end in a confirmed agreement",
         "undisputed_facts": undisputed,
     }
