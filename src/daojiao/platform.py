@@ -227,7 +227,10 @@ class Platform:
         if outcome is None:
             return False
         token = case.pending["token"]
-        self.claim_token(case.case_id, token)
+        try:
+            self.claim_token(case.case_id, token)
+        except AlreadyDone:
+            return False  # a concurrent decision completed it and handed it over first
         delivered = self.workflow.succeed(token, {"outcome": outcome})
         logger.info("decision delivered", extra={"case_id": case.case_id,
                                                   "outcome": outcome, "live": delivered})

@@ -393,3 +393,26 @@ def test_a_court_that_does_not_docket_in_time_is_flagged_for_the_administrator(p
     case = wait_until(platform, case_id, lambda c: c.status == "failed", timeout=15)
     assert (case.failure["error"], case.resume_at) == ("States.Timeout", "OpenDocketPeriod")
     assert execution_status(platform, case_id) == "FAILED"
+
+
+def test_two_rejections_at_once_end_mediation_once(platform):
+    from concurrent.futures import ThreadPoolExecutor
+
+    case_id = file(platform)
+    mediate_to_proposal(platform, case_id)
+
+    def reject(who):
+        try:
+            platform.decide(who, case_id, decisions.answer_proposal, accept=False, reason="no")
+            return "recorded"
+        except WrongStage:
+            return "refused"  # the other rejection had already ended mediation
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = sorted(pool.map(reject, (ZHANG, LI)))
+    assert outcomes == ["recorded", "refused"]
+    case = wait_until(platform, case_id, waiting_for("docket"))
+    assert len(case.answers) == 1
+    delivered = [e for e in platform.store.events(case_id) if e.type == "DecisionDelivered"
+                 and e.data["kind"] == "answers"]
+    assert len(delivered) == 1
