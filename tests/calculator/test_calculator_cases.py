@@ -57,7 +57,7 @@ def test_acceptance_case_gives_the_expected_amounts_to_the_cent(case_file, catal
 
 
 def test_the_shared_cases_folder_is_found_from_the_repository_root():
-    # The repository is /work/main-like: the cases live next to it, in ../shared/cases.
+    # The acceptance cases live beside the repository, in ../shared/cases/calculator.
     if not SHARED_CASES.is_dir():
         pytest.skip("shared cases folder absent")
     assert list(SHARED_CASES.glob("*.json"))
