@@ -21,7 +21,17 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from daojiao_local.serve import LocalProduct, free_port
-from workflow.conftest import FAST, LI, PICC, PINGAN, TIANHE, ZHANG, filing_from_record
+from workflow.conftest import (
+    FAST,
+    LI,
+    PICC,
+    PINGAN,
+    TIANHE,
+    ZHANG,
+    filing_from_record,
+    wait_until,
+    waiting_for,
+)
 
 from daojiao import lambda_support
 from daojiao.domain import decisions
@@ -31,39 +41,29 @@ MEDIATORS = {"med-gd-1": Principal("mediator", "med-gd-1"),
              "med-gd-2": Principal("mediator", "med-gd-2")}
 
 
-def wait(app, case_id, check, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        case = app.store.load(case_id)
-        if check(case):
-            return case
-        time.sleep(0.01)
-    raise RuntimeError(f"{case_id} stuck at {case.status}")
-
-
-def pending(kind):
-    return lambda c: bool(c.pending) and c.pending["kind"] == kind
+def wait(app, case_id, check):
+    return wait_until(app, case_id, check, timeout=60, poll=0.01)
 
 
 def one_case(app) -> str:
     case_id = app.file_case(ZHANG, filing_from_record(), str(uuid.uuid4()))
-    case = wait(app, case_id, pending("mediator_acceptance"))
+    case = wait(app, case_id, waiting_for("mediator_acceptance"))
     mediator = MEDIATORS[case.mediator_id]
     app.decide(mediator, case_id, decisions.mediator_answer, accept=True)
-    wait(app, case_id, pending("mediation"))
+    wait(app, case_id, waiting_for("mediation"))
     app.decide(mediator, case_id, decisions.record_proposal,
                payments={"A/compulsory": "18000", "A/commercial": "2000"})
-    wait(app, case_id, pending("answers"))
+    wait(app, case_id, waiting_for("answers"))
     for principal in (ZHANG, LI, PICC, PINGAN):
         app.decide(principal, case_id, decisions.answer_proposal, accept=True)
-    wait(app, case_id, pending("signatures"))
+    wait(app, case_id, waiting_for("signatures"))
     app.decide(ZHANG, case_id, decisions.sign_agreement)
     app.decide(LI, case_id, decisions.sign_agreement)
-    wait(app, case_id, pending("court_decision"))
+    wait(app, case_id, waiting_for("court_decision"))
     app.decide(TIANHE, case_id, decisions.court_decide, confirm=True)
     wait(app, case_id, lambda c: c.status == "closed")
     # The sample police records are few: free the accident so the next case can file it.
-    app.store._transact([app.store.unique_release("CLAIM", "GD2026-0001#p1")])
+    app.store.free_unique("CLAIM", "GD2026-0001#p1")
     return case_id
 
 

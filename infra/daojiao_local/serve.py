@@ -57,10 +57,10 @@ def load_web_app():
 def seed_demo_standards(platform) -> None:
     """The local demo's standards: published figures plus sample wage and meal figures, kept
     apart from the shipped data so that nothing official is guessed."""
-    from daojiao.cli_calc import _parse_standards
+    from daojiao.cli_calc import parse_standards
 
     catalog = platform.standards()
-    for standard in _parse_standards(json.loads(
+    for standard in parse_standards(json.loads(
             (REPO / "infra" / "seed" / "standards-demo.json").read_text("utf-8"))):
         if catalog.get(standard.region, standard.year) is None or (
                 catalog.get(standard.region, standard.year).figure("meal_allowance") is None):

@@ -50,7 +50,7 @@ def standards_load_command(path: str, table: Any) -> int:
     from daojiao.adapters.standards_store import DynamoStandards
 
     try:
-        standards = _parse_standards(_read_json(path))
+        standards = parse_standards(_read_json(path))
     except CalculationError as error:
         print(to_json({"errors": error.errors}, indent=2))
         return EXIT_INVALID
@@ -102,7 +102,7 @@ def _read_json(path: str) -> Any:
         ]) from None
 
 
-def _parse_standards(document: Any) -> list[RegionalStandard]:
+def parse_standards(document: Any) -> list[RegionalStandard]:
     """Every standard in the document, or a CalculationError listing each problem."""
     if isinstance(document, dict):
         entries, paths = [document], ["standard"]

@@ -68,7 +68,8 @@ PINGAN = Principal("insurer", "pingan")
 TIANHE = Principal("court", "court-gd-tianhe")
 
 
-def wait_until(app: Platform, case_id: str, condition, timeout: float = 30.0):
+def wait_until(app: Platform, case_id: str, condition, timeout: float = 30.0,
+               poll: float = 0.05):
     """Polls the read model until `condition(case)` holds; fails with the case's status."""
     deadline = time.monotonic() + timeout
     case = app.store.load(case_id)
@@ -76,7 +77,7 @@ def wait_until(app: Platform, case_id: str, condition, timeout: float = 30.0):
         case = app.store.load(case_id)
         if condition(case):
             return case
-        time.sleep(0.05)
+        time.sleep(poll)
     raise AssertionError(f"case {case_id} stuck at {case.status} (pending {case.pending})")
 
 

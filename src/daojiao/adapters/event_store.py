@@ -75,6 +75,10 @@ class EventStore:
                                    ConsistentRead=True).get("Item")
         return item["case_id"] if item else None
 
+    def free_unique(self, kind: str, key: str) -> None:
+        """Frees a unique key outside any case transaction."""
+        self._transact([self.unique_release(kind, key)])
+
     def unique_release(self, kind: str, key: str) -> dict[str, Any]:
         """A Delete of a unique key, to go into the transaction that frees it."""
         return {"Delete": {"TableName": self.table_name,
@@ -193,12 +197,18 @@ class EventStore:
                            "ExpressionAttributeNames": {"#load": "load"},
                            "ExpressionAttributeValues": {":d": {"N": str(delta)}}}}
 
-    def payment_write(self, instruction: dict[str, Any], paid_at: str) -> dict[str, Any]:
-        """The insurer's payment record; its condition is what makes a claim paid once."""
-        return {"Put": {"TableName": self.table_name, "Item": {
-            "pk": {"S": f"PAYMENT#{instruction['instruction_id']}"}, "sk": {"S": "PAYMENT"},
-            "amount": {"S": instruction["amount"]}, "insurer": {"S": instruction["insurer_id"]},
-            "paid_at": {"S": paid_at}}, "ConditionExpression": "attribute_not_exists(pk)"}}
+    def record_payment(self, instruction: dict[str, Any], paid_at: str) -> bool:
+        """The insurer's payment record, written once: False when it was already there (the
+        instruction was paid before), which is what makes a claim paid exactly once."""
+        try:
+            self._transact([{"Put": {"TableName": self.table_name, "Item": {
+                "pk": {"S": f"PAYMENT#{instruction['instruction_id']}"},
+                "sk": {"S": "PAYMENT"}, "amount": {"S": instruction["amount"]},
+                "insurer": {"S": instruction["insurer_id"]}, "paid_at": {"S": paid_at}},
+                "ConditionExpression": "attribute_not_exists(pk)"}}])
+        except ConcurrencyConflict:
+            return False
+        return True
 
     def payment(self, instruction_id: str) -> dict[str, Any] | None:
         self.reads += 1

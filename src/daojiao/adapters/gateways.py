@@ -11,8 +11,6 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 
 def reference(name: str) -> Any:
     return json.loads(resources.files("daojiao.reference").joinpath(name).read_text("utf-8"))
@@ -44,19 +42,9 @@ class LocalInsurerGateway:
         self.store = store
 
     def pay(self, instruction: dict[str, Any]) -> dict[str, Any]:
-        paid_at = datetime.now(UTC).isoformat()
-        try:
-            self.store._transact([self.store.payment_write(instruction, paid_at)])
-        except Exception as error:
-            if not _already_paid(error):
-                raise
+        self.store.record_payment(instruction, datetime.now(UTC).isoformat())
         record = self.store.payment(instruction["instruction_id"])
         return {"insurer_id": instruction["insurer_id"], "amount": record["amount"],
                 "instruction_id": instruction["instruction_id"],
                 "payment_ref": f"PAY-{instruction['instruction_id']}", "paid_at": record["paid_at"]}
 
-
-def _already_paid(error: Exception) -> bool:
-    from daojiao.domain.errors import ConcurrencyConflict
-
-    return isinstance(error, (ConcurrencyConflict, ClientError))
