@@ -257,7 +257,9 @@ class Platform:
             token = case.pending["token"]
             self.claim_token(case.case_id, token)
             self.workflow.fail(token, "CaseWithdrawn", "the claimant withdrew the case")
-        elif case.executions and not self.workflow.is_running(case.executions[-1]):
+        elif case.failure:
+            # Its execution ends in WorkflowFailed (it may still be on its way there), so
+            # nothing would close the case: a new execution does.
             self.start_workflow(case, "CloseCase")
 
     # --- the workflow's own steps -------------------------------------------------------
